@@ -1,0 +1,40 @@
+-- wrk script for Tollgate's benchmark (bench/run.sh).
+--
+-- Sends POST /v1/chat/completions with a fixed JSON body and, when BENCH_AUTH is set, an
+-- Authorization header. Everything comes from the environment so that the request is built
+-- once at load time and wrk keeps its fast path (no per-request Lua):
+--   BENCH_BODY_FILE  file holding the JSON request body (required)
+--   BENCH_AUTH       value of the Authorization header, e.g. "Bearer sk-..." (optional)
+--
+-- done() prints one machine-readable line that run.sh parses:
+--   BENCH_RESULT requests=.. duration_us=.. bytes=.. rps=.. p50_us=.. p90_us=.. p99_us=.. ...
+
+local body_file = os.getenv("BENCH_BODY_FILE")
+if not body_file or body_file == "" then
+  error("BENCH_BODY_FILE is not set")
+end
+local f = assert(io.open(body_file, "rb"))
+local body = f:read("*a")
+f:close()
+
+wrk.method = "POST"
+wrk.body = body
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+local auth = os.getenv("BENCH_AUTH")
+if auth and auth ~= "" then
+  wrk.headers["Authorization"] = auth
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  local seconds = summary.duration / 1e6
+  local rps = 0
+  if seconds > 0 then rps = summary.requests / seconds end
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d bytes=%d rps=%.2f p50_us=%d p90_us=%d p99_us=%d max_us=%d mean_us=%.1f" ..
+    " err_connect=%d err_read=%d err_write=%d err_status=%d err_timeout=%d\n",
+    summary.requests, summary.duration, summary.bytes, rps,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end

@@ -1,0 +1,193 @@
+package dev.tollgate;
+
+import dev.tollgate.account.ApiKeyRepository;
+import dev.tollgate.account.KeyAuthenticator;
+import dev.tollgate.account.KeyService;
+import dev.tollgate.api.GatewayVerticle;
+import dev.tollgate.api.HttpApi;
+import dev.tollgate.channel.ChannelCatalog;
+import dev.tollgate.channel.ChannelRepository;
+import dev.tollgate.config.SecretBox;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.db.Database;
+import dev.tollgate.db.Sql;
+import dev.tollgate.provider.Providers;
+import dev.tollgate.relay.Authentication;
+import dev.tollgate.relay.ChannelRouter;
+import dev.tollgate.relay.ChatCompletionsRelay;
+import dev.tollgate.relay.InFlight;
+import dev.tollgate.relay.Metering;
+import dev.tollgate.relay.ModelList;
+import dev.tollgate.relay.UpstreamTimeouts;
+import dev.tollgate.usage.TokenEstimator;
+import dev.tollgate.usage.UsageRepository;
+import dev.tollgate.usage.UsageWriter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every object of a running gateway with plain constructors, in
+ * dependency order, and takes them down in reverse on {@link #stop}. Reading this file shows the
+ * whole object graph.
+ */
+public final class App implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final TollgateConfig config;
+  private final Database database;
+  private final Stores stores;
+  private final ExecutorService blocking;
+  private final ChannelCatalog catalog;
+  private final UsageWriter usageWriter;
+  private final InFlight inFlight = new InFlight();
+  private final Vertx vertx;
+  private final HttpClientAgent upstreamClient;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private boolean stopped;
+
+  private App(TollgateConfig config) {
+    this.config = config;
+    Clock clock = Clock.systemUTC();
+    this.database = Database.open(config);
+    this.stores = Stores.open(database, config, clock);
+    DeclaredConfig.apply(config, stores);
+    this.blocking = Executors.newVirtualThreadPerTaskExecutor();
+    this.catalog = new ChannelCatalog(stores.channels()).start(1000);
+    this.usageWriter = new UsageWriter(new UsageRepository(stores.sql()), config.usage().batchSize(), config.usage().flushIntervalMs());
+
+    VertxOptions vertxOptions = new VertxOptions();
+    if (config.server().eventLoops() > 0) {
+      vertxOptions.setEventLoopPoolSize(config.server().eventLoops());
+    }
+    this.vertx = Vertx.vertx(vertxOptions);
+    this.upstreamClient = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setConnectTimeout(config.upstream().connectTimeoutMs())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(config.upstream().maxConnectionsPerHost()));
+
+    Authentication authentication = new Authentication(vertx, new KeyAuthenticator(stores.keys(), blocking), clock);
+    ChatCompletionsRelay chat = new ChatCompletionsRelay(
+        vertx,
+        upstreamClient,
+        authentication,
+        new ChannelRouter(catalog),
+        Providers.builtIn(),
+        new Metering(usageWriter, new TokenEstimator()),
+        new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs()),
+        inFlight,
+        clock,
+        16 * 1024 * 1024);
+    ModelList models = new ModelList(authentication, catalog);
+
+    HttpServerOptions serverOptions = new HttpServerOptions()
+        .setHost(config.server().host())
+        .setPort(config.server().port())
+        .setTcpNoDelay(true)
+        .setIdleTimeout(0);
+    int instances = vertxOptions.getEventLoopPoolSize();
+    await(vertx.deployVerticle(
+        () -> new GatewayVerticle(serverOptions,
+            v -> HttpApi.router(v, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2)),
+            servers),
+        new DeploymentOptions().setInstances(instances)));
+    LOG.info("Tollgate listening on {}:{} ({} event loops, database {})",
+        config.server().host(), config.server().port(), instances, database.dialect());
+  }
+
+  /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
+  public static App start(TollgateConfig config) {
+    return new App(config);
+  }
+
+  public int port() {
+    return servers.isEmpty() ? config.server().port() : servers.get(0).actualPort();
+  }
+
+  public Stores stores() {
+    return stores;
+  }
+
+  public UsageWriter usageWriter() {
+    return usageWriter;
+  }
+
+  public ChannelCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Graceful stop: refuse new requests, let in-flight ones (streams too) finish within the grace
+   * period, then write every pending usage record before closing the database. Idempotent.
+   */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    long graceMs = TimeUnit.SECONDS.toMillis(config.server().shutdownGraceSeconds());
+    LOG.info("stopping: draining {} in-flight requests (grace {} ms)", inFlight.count(), graceMs);
+    inFlight.startDraining();
+    try {
+      Future.all(servers.stream().map(s -> s.shutdown(Duration.ofMillis(graceMs))).toList())
+          .await(graceMs + 5_000, TimeUnit.MILLISECONDS);
+      int left = inFlight.awaitIdle(2_000);
+      if (left > 0) {
+        LOG.warn("{} requests still in flight after the grace period; they are cut and metered", left);
+      }
+    } catch (Exception e) {
+      LOG.warn("server shutdown: {}", e.toString());
+    }
+    try {
+      upstreamClient.close().await(5, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("event loop shutdown: {}", e.toString());
+    }
+    catalog.close();
+    boolean flushed = usageWriter.close(60_000);
+    LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");
+    blocking.shutdown();
+    database.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The repositories over one database. */
+  public record Stores(Sql sql, ApiKeyRepository keys, ChannelRepository channels, KeyService keyService) {
+    public static Stores open(Database database, TollgateConfig config, Clock clock) {
+      Sql sql = new Sql(database.dataSource());
+      ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
+      return new Stores(sql, keys, new ChannelRepository(sql, SecretBox.fromConfig(config), clock), new KeyService(keys));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.tollgate;
+
+import dev.tollgate.channel.ChannelSpec;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.Dates;
+import dev.tollgate.config.TollgateConfig;
+import java.util.HashSet;
+
+/** Applies the channels and keys declared in the config file to the database, at start-up. */
+final class DeclaredConfig {
+
+  private DeclaredConfig() {}
+
+  static void apply(TollgateConfig config, App.Stores stores) {
+    for (TollgateConfig.ChannelDecl c : config.channels()) {
+      try {
+        stores.channels().upsertByName(new ChannelSpec(
+            c.name(), c.type(), c.baseUrl(), c.key(), c.models(), c.modelMapping(),
+            c.priority() == null ? 0 : c.priority(), c.weight() == null ? 1 : c.weight()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("channel '" + c.name() + "' in the config file: " + e.getMessage(), e);
+      }
+    }
+    for (TollgateConfig.KeyDecl k : config.keys()) {
+      try {
+        stores.keyService().declare(
+            k.name(), k.key(), k.quotaCents(), k.models() == null ? null : new HashSet<>(k.models()), Dates.parse(k.expires()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("key '" + k.name() + "' in the config file: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tollgate.account;
+
+import dev.tollgate.db.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Storage of API keys. Blocking JDBC: call it from worker threads, never the event loop. */
+public final class ApiKeyRepository {
+
+  private static final String COLUMNS =
+      "id, name, key_hash, key_prefix, status, quota_limit, used_quota, models, expires_at, created_at";
+
+  private final Sql sql;
+  private final Clock clock;
+
+  public ApiKeyRepository(Sql sql, Clock clock) {
+    this.sql = sql;
+    this.clock = clock;
+  }
+
+  public ApiKey insert(NewKey key) {
+    long now = clock.millis();
+    long id =
+        sql.insert(
+            "INSERT INTO api_keys (name, key_hash, key_prefix, status, quota_limit, used_quota, models,"
+                + " expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            key.name(),
+            key.keyHash(),
+            key.keyPrefix(),
+            KeyStatus.ENABLED.dbValue(),
+            key.quotaLimit(),
+            joinModels(key.models()),
+            key.expiresAt() == null ? null : key.expiresAt().toEpochMilli(),
+            now,
+            now);
+    return findById(id).orElseThrow();
+  }
+
+  public Optional<ApiKey> findByHash(String keyHash) {
+    return sql.one("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?", ApiKeyRepository::map, keyHash);
+  }
+
+  public Optional<ApiKey> findById(long id) {
+    return sql.one("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?", ApiKeyRepository::map, id);
+  }
+
+  public List<ApiKey> listVisible() {
+    return sql.list(
+        "SELECT " + COLUMNS + " FROM api_keys WHERE status <> ? ORDER BY id",
+        ApiKeyRepository::map,
+        KeyStatus.DELETED.dbValue());
+  }
+
+  /** @return true when a key with that id exists and was changed */
+  public boolean setStatus(long id, KeyStatus status) {
+    return sql.update(
+            "UPDATE api_keys SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+            status.dbValue(),
+            clock.millis(),
+            id,
+            KeyStatus.DELETED.dbValue())
+        == 1;
+  }
+
+  /** Upserts a key declared in the config file, matched by its hash. */
+  public ApiKey upsertDeclared(NewKey key) {
+    Optional<ApiKey> existing = findByHash(key.keyHash());
+    if (existing.isEmpty()) {
+      return insert(key);
+    }
+    sql.update(
+        "UPDATE api_keys SET name = ?, quota_limit = ?, models = ?, expires_at = ?, updated_at = ?"
+            + " WHERE id = ?",
+        key.name(),
+        key.quotaLimit(),
+        joinModels(key.models()),
+        key.expiresAt() == null ? null : key.expiresAt().toEpochMilli(),
+        clock.millis(),
+        existing.get().id());
+    return findById(existing.get().id()).orElseThrow();
+  }
+
+  private static String joinModels(Set<String> models) {
+    return models.isEmpty() ? null : String.join(",", models.stream().sorted().toList());
+  }
+
+  private static ApiKey map(ResultSet row) throws SQLException {
+    String models = row.getString("models");
+    Long expires = Sql.nullableLong(row, "expires_at");
+    return new ApiKey(
+        row.getLong("id"),
+        row.getString("name"),
+        row.getString("key_hash"),
+        row.getString("key_prefix"),
+        KeyStatus.fromDb(row.getString("status")),
+        Sql.nullableLong(row, "quota_limit"),
+        row.getLong("used_quota"),
+        models == null || models.isBlank()
+            ? Set.of()
+            : Arrays.stream(models.split(",")).map(String::trim).collect(Collectors.toSet()),
+        expires == null ? null : Instant.ofEpochMilli(expires),
+        Instant.ofEpochMilli(row.getLong("created_at")));
+  }
+
+  /** What is stored for a new key. */
+  public record NewKey(
+      String name, String keyHash, String keyPrefix, Long quotaLimit, Set<String> models, Instant expiresAt) {}
+}

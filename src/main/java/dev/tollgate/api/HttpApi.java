@@ -1,0 +1,79 @@
+package dev.tollgate.api;
+
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.openai.OpenAiErrors;
+import dev.tollgate.relay.ChatCompletionsRelay;
+import dev.tollgate.relay.ModelList;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every HTTP route of the gateway, in one place. */
+public final class HttpApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private HttpApi() {}
+
+  public static Router router(
+      Vertx vertx, long bodyLimitBytes, ChatCompletionsRelay chat, ModelList models, BooleanSupplier databaseUp) {
+    Router router = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
+
+    router.get("/health").handler(rc -> health(rc, databaseUp));
+
+    for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
+      router.post(path).handler(body).handler(chat::handle);
+    }
+    for (String path : new String[] {"/v1/models", "/models"}) {
+      router.get(path).handler(models::handle);
+    }
+
+    router.route().last().handler(rc -> openAiError(rc, GatewayError.of(ErrorCode.NOT_FOUND,
+        "no route for " + rc.request().method() + " " + rc.request().path())));
+    router.errorHandler(405, rc -> openAiError(rc, GatewayError.of(ErrorCode.METHOD_NOT_ALLOWED,
+        rc.request().method() + " is not allowed on " + rc.request().path())));
+    router.errorHandler(413, rc -> openAiError(rc, GatewayError.of(ErrorCode.REQUEST_TOO_LARGE,
+        "the request body is larger than the limit of " + bodyLimitBytes + " bytes")));
+    router.errorHandler(400, rc -> openAiError(rc, GatewayError.invalid(null, "the request could not be read")));
+    router.errorHandler(500, rc -> {
+      LOG.error("unhandled failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
+      openAiError(rc, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
+    });
+    return router;
+  }
+
+  /**
+   * Health runs a database check on a worker thread: a blocking JDBC call must never hold the
+   * event loop, least of all when the database is slow.
+   */
+  private static void health(RoutingContext rc, BooleanSupplier databaseUp) {
+    rc.vertx()
+        .executeBlocking(databaseUp::getAsBoolean, false)
+        .onComplete(result -> {
+          boolean up = result.succeeded() && result.result();
+          rc.response()
+              .setStatusCode(up ? 200 : 503)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+              .end(up ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\",\"database\":\"down\"}");
+        });
+  }
+
+  static void openAiError(RoutingContext rc, GatewayError error) {
+    if (rc.response().ended() || rc.response().closed()) {
+      return;
+    }
+    rc.response()
+        .setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(Buffer.buffer(OpenAiErrors.body(error)));
+  }
+
+}

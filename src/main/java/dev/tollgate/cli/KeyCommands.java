@@ -1,0 +1,101 @@
+package dev.tollgate.cli;
+
+import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.KeyService;
+import dev.tollgate.account.KeyStatus;
+import dev.tollgate.billing.Money;
+import dev.tollgate.config.Dates;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "key", description = "Manage API keys.",
+    subcommands = {KeyCommands.Create.class, KeyCommands.ListKeys.class,
+        KeyCommands.Enable.class, KeyCommands.Disable.class, KeyCommands.Delete.class})
+final class KeyCommands {
+
+  @ParentCommand AdminCommand admin;
+
+  @Command(name = "create",
+      description = "Create a key. Prints the full key alone on stdout, once: it cannot be shown again.")
+  static final class Create implements Callable<Integer> {
+    @ParentCommand KeyCommands parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--name", required = true) String name;
+    @Option(names = "--quota", description = "Spending limit in cents (default: unlimited).") Long quotaCents;
+    @Option(names = "--models", split = ",", description = "Models the key may use (default: all).") List<String> models;
+    @Option(names = "--expires", description = "Expiry date, e.g. 2027-01-01 (UTC).") String expires;
+
+    @Override
+    public Integer call() {
+      var expiresAt = Dates.parse(expires);
+      KeyService.CreatedKey created = parent.admin.withStores(stores ->
+          stores.keyService().create(name, quotaCents, models == null ? null : new HashSet<>(models), expiresAt));
+      spec.commandLine().getOut().println(created.key());
+      spec.commandLine().getErr().println("key " + created.stored().id() + " '" + name
+          + "' created. Store it now: only its hash is kept, it cannot be shown again.");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "List keys (prefixes only).")
+  static final class ListKeys implements Callable<Integer> {
+    @ParentCommand KeyCommands parent;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      List<ApiKey> keys = parent.admin.withStores(stores -> stores.keys().listVisible());
+      var out = spec.commandLine().getOut();
+      out.printf("%-6s %-24s %-14s %-9s %-12s %-12s %-22s %s%n", "ID", "NAME", "PREFIX", "STATUS", "QUOTA(¢)", "USED(¢)", "EXPIRES", "MODELS");
+      for (ApiKey k : keys) {
+        out.printf("%-6d %-24s %-14s %-9s %-12s %-12d %-22s %s%n", k.id(), k.name(), k.keyPrefix() + "…",
+            k.status().dbValue(), k.quotaLimit() == null ? "unlimited" : String.valueOf(Money.microsToCents(k.quotaLimit())),
+            Money.microsToCents(k.usedQuota()), k.expiresAt() == null ? "never" : k.expiresAt().toString(),
+            k.models().isEmpty() ? "all" : String.join(",", k.models().stream().sorted().toList()));
+      }
+      return 0;
+    }
+  }
+
+  abstract static class StatusChange implements Callable<Integer> {
+    @ParentCommand KeyCommands parent;
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", description = "Key id.") long id;
+
+    abstract KeyStatus target();
+
+    @Override
+    public Integer call() {
+      boolean changed = parent.admin.withStores(stores -> stores.keyService().setStatus(id, target()));
+      if (!changed) {
+        spec.commandLine().getErr().println("tollgate: no key with id " + id);
+        return 1;
+      }
+      spec.commandLine().getErr().println("key " + id + " " + target().dbValue() + " (takes effect within 1 s)");
+      return 0;
+    }
+  }
+
+  @Command(name = "enable", description = "Enable a key.")
+  static final class Enable extends StatusChange {
+    KeyStatus target() { return KeyStatus.ENABLED; }
+  }
+
+  @Command(name = "disable", description = "Disable a key.")
+  static final class Disable extends StatusChange {
+    KeyStatus target() { return KeyStatus.DISABLED; }
+  }
+
+  @Command(name = "delete", description = "Delete a key.")
+  static final class Delete extends StatusChange {
+    KeyStatus target() { return KeyStatus.DELETED; }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.tollgate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, as read from the YAML file and {@code TOLLGATE_*} environment
+ * variables (see {@link ConfigLoader}). Every field has a default, so an empty file is valid.
+ */
+public record TollgateConfig(
+    Server server,
+    Database database,
+    Upstream upstream,
+    Usage usage,
+    String dataDir,
+    String secretKey,
+    List<ChannelDecl> channels,
+    List<KeyDecl> keys) {
+
+  public TollgateConfig {
+    server = server == null ? Server.defaults() : server;
+    database = database == null ? new Database(null, null, null, 0) : database;
+    upstream = upstream == null ? Upstream.defaults() : upstream;
+    usage = usage == null ? Usage.defaults() : usage;
+    dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
+    channels = channels == null ? List.of() : List.copyOf(channels);
+    keys = keys == null ? List.of() : List.copyOf(keys);
+  }
+
+  public static TollgateConfig defaults() {
+    return new TollgateConfig(null, null, null, null, null, null, null, null);
+  }
+
+  public Path dataPath() {
+    return Path.of(dataDir);
+  }
+
+  /** The JDBC URL in force: the configured one, or an SQLite file under the data directory. */
+  public String jdbcUrl() {
+    if (database.url() != null && !database.url().isBlank()) {
+      return database.url();
+    }
+    return "jdbc:sqlite:" + dataPath().resolve("tollgate.db");
+  }
+
+  public record Server(
+      String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops) {
+    public Server {
+      host = host == null || host.isBlank() ? "0.0.0.0" : host;
+      port = port == 0 ? 8080 : port;
+      bodyLimitBytes = bodyLimitBytes <= 0 ? 32L * 1024 * 1024 : bodyLimitBytes;
+      shutdownGraceSeconds = shutdownGraceSeconds <= 0 ? 30 : shutdownGraceSeconds;
+    }
+
+    static Server defaults() {
+      return new Server(null, 0, 0, 0, 0);
+    }
+  }
+
+  public record Database(String url, String username, String password, int poolSize) {}
+
+  public record Upstream(
+      int connectTimeoutMs, int firstByteTimeoutMs, int idleTimeoutMs, int maxConnectionsPerHost) {
+    public Upstream {
+      connectTimeoutMs = connectTimeoutMs <= 0 ? 10_000 : connectTimeoutMs;
+      firstByteTimeoutMs = firstByteTimeoutMs <= 0 ? 300_000 : firstByteTimeoutMs;
+      idleTimeoutMs = idleTimeoutMs <= 0 ? 300_000 : idleTimeoutMs;
+      maxConnectionsPerHost = maxConnectionsPerHost <= 0 ? 512 : maxConnectionsPerHost;
+    }
+
+    static Upstream defaults() {
+      return new Upstream(0, 0, 0, 0);
+    }
+  }
+
+  public record Usage(int batchSize, int flushIntervalMs) {
+    public Usage {
+      batchSize = batchSize <= 0 ? 500 : batchSize;
+      flushIntervalMs = flushIntervalMs <= 0 ? 200 : flushIntervalMs;
+    }
+
+    static Usage defaults() {
+      return new Usage(0, 0);
+    }
+  }
+
+  /** A channel declared in the file; upserted by name at start-up. */
+  public record ChannelDecl(
+      String name,
+      String type,
+      String baseUrl,
+      String key,
+      List<String> models,
+      Map<String, String> modelMapping,
+      Integer priority,
+      Integer weight) {}
+
+  /** A key declared in the file with its full value; stored hashed at start-up. */
+  public record KeyDecl(
+      String name, String key, Long quotaCents, List<String> models, String expires) {}
+}

@@ -1,0 +1,23 @@
+package dev.tollgate.provider;
+
+import dev.tollgate.protocol.WireProtocol;
+import java.util.function.BiConsumer;
+
+/**
+ * An upstream kind: which protocol it speaks, where its endpoints are and how it authenticates.
+ * One implementation per folder under {@code provider/}; vendors that speak an existing protocol
+ * are channels of an existing kind, not new code.
+ */
+public interface Provider {
+
+  /** The name used in channel definitions ({@code --type}), e.g. {@code openai}. */
+  String kind();
+
+  WireProtocol protocol();
+
+  /** The chat endpoint for a channel's base URL. */
+  String chatUrl(String baseUrl, String model, boolean stream);
+
+  /** Adds the headers that authenticate a request with the channel's secret. */
+  void authenticate(String secret, BiConsumer<String, String> header);
+}

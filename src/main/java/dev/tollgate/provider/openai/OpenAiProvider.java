@@ -1,0 +1,40 @@
+package dev.tollgate.provider.openai;
+
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.provider.Provider;
+import java.net.URI;
+import java.util.function.BiConsumer;
+
+/**
+ * OpenAI and every OpenAI-compatible vendor (xAI, Mistral, DeepSeek, Groq, vLLM, Ollama…). The
+ * base URL is the one the OpenAI SDK would take, e.g. {@code https://api.openai.com/v1}; a bare
+ * host gets {@code /v1} added, as users often paste it without.
+ */
+public final class OpenAiProvider implements Provider {
+
+  @Override
+  public String kind() {
+    return "openai";
+  }
+
+  @Override
+  public WireProtocol protocol() {
+    return WireProtocol.OPENAI;
+  }
+
+  @Override
+  public String chatUrl(String baseUrl, String model, boolean stream) {
+    return apiRoot(baseUrl) + "/chat/completions";
+  }
+
+  @Override
+  public void authenticate(String secret, BiConsumer<String, String> header) {
+    header.accept("Authorization", "Bearer " + secret);
+  }
+
+  static String apiRoot(String baseUrl) {
+    String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    String path = URI.create(trimmed).getRawPath();
+    return path == null || path.isEmpty() ? trimmed + "/v1" : trimmed;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.KeyAuthenticator;
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authenticate stage: the presented key must exist, be enabled and not expired. Fails with a
+ * {@link GatewayError.Failure} the caller renders in its protocol.
+ */
+public final class Authentication {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
+
+  private final Vertx vertx;
+  private final KeyAuthenticator keys;
+  private final Clock clock;
+
+  public Authentication(Vertx vertx, KeyAuthenticator keys, Clock clock) {
+    this.vertx = vertx;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  public Future<ApiKey> authenticate(HttpServerRequest request) {
+    String presented = Credentials.presentedKey(request);
+    if (presented == null) {
+      return fail(ErrorCode.INVALID_API_KEY, "no API key given: send 'Authorization: Bearer sk-…' or 'x-api-key: sk-…'");
+    }
+    return lookUp(presented)
+        .recover(err -> {
+          LOG.error("key look-up failed", err);
+          return fail(ErrorCode.INTERNAL_ERROR, "the key could not be checked; try again");
+        })
+        .compose(found -> found.isPresent() && found.get().isUsable(clock.instant())
+            ? Future.succeededFuture(found.get())
+            : fail(ErrorCode.INVALID_API_KEY, "the API key is invalid, disabled or expired"));
+  }
+
+  /** Cached keys answer at once on the event loop; a miss loads on a worker and comes back here. */
+  private Future<Optional<ApiKey>> lookUp(String presented) {
+    CompletableFuture<Optional<ApiKey>> lookup = keys.find(presented);
+    if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+      return Future.succeededFuture(lookup.join());
+    }
+    return Future.fromCompletionStage(lookup, vertx.getOrCreateContext());
+  }
+
+  private static <T> Future<T> fail(ErrorCode code, String message) {
+    return Future.failedFuture(new GatewayError.Failure(GatewayError.of(code, message)));
+  }
+}

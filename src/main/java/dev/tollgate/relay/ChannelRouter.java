@@ -1,0 +1,58 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.channel.Channel;
+import dev.tollgate.channel.ChannelCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Orders the channels that serve a model into the sequence to try: highest priority group first,
+ * and inside a group a weighted random order (so weight sets the share of first attempts).
+ */
+public final class ChannelRouter {
+
+  private final ChannelCatalog catalog;
+
+  public ChannelRouter(ChannelCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  public List<Channel> candidates(String model) {
+    List<Channel> byPriority = catalog.channelsFor(model);
+    if (byPriority.size() <= 1) {
+      return byPriority;
+    }
+    List<Channel> ordered = new ArrayList<>(byPriority.size());
+    int i = 0;
+    while (i < byPriority.size()) {
+      int priority = byPriority.get(i).priority();
+      List<Channel> group = new ArrayList<>();
+      while (i < byPriority.size() && byPriority.get(i).priority() == priority) {
+        group.add(byPriority.get(i++));
+      }
+      weightedShuffleInto(group, ordered);
+    }
+    return ordered;
+  }
+
+  private static void weightedShuffleInto(List<Channel> group, List<Channel> out) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (!group.isEmpty()) {
+      long total = 0;
+      for (Channel c : group) {
+        total += c.weight();
+      }
+      long pick = random.nextLong(total);
+      int chosen = 0;
+      for (int j = 0; j < group.size(); j++) {
+        pick -= group.get(j).weight();
+        if (pick < 0) {
+          chosen = j;
+          break;
+        }
+      }
+      out.add(group.remove(chosen));
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.account.ApiKey;
+import dev.tollgate.channel.Channel;
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.Usage;
+import dev.tollgate.protocol.openai.ChatRequestInspector;
+import dev.tollgate.protocol.openai.OpenAiErrors;
+import dev.tollgate.protocol.openai.OpenAiUsage;
+import dev.tollgate.provider.Provider;
+import dev.tollgate.provider.Providers;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/chat/completions}: the request pipeline, top to bottom —
+ * authenticate → inspect → authorize → route → upstream call (failover before the first byte)
+ * → relay the answer → meter. Same protocol in and out: the body goes upstream with only the
+ * model edited, and the answer comes back byte for byte.
+ */
+public final class ChatCompletionsRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionsRelay.class);
+  static final int MAX_ATTEMPTS = 3;
+  /** Status recorded when the client went away first (nginx's convention). */
+  static final int CLIENT_CLOSED = 499;
+
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final Authentication authentication;
+  private final ChannelRouter router;
+  private final Providers providers;
+  private final Metering metering;
+  private final UpstreamTimeouts timeouts;
+  private final InFlight inFlight;
+  private final Clock clock;
+  private final int maxEventBytes;
+
+  public ChatCompletionsRelay(
+      Vertx vertx,
+      HttpClientAgent client,
+      Authentication authentication,
+      ChannelRouter router,
+      Providers providers,
+      Metering metering,
+      UpstreamTimeouts timeouts,
+      InFlight inFlight,
+      Clock clock,
+      int maxEventBytes) {
+    this.vertx = vertx;
+    this.client = client;
+    this.authentication = authentication;
+    this.router = router;
+    this.providers = providers;
+    this.metering = metering;
+    this.timeouts = timeouts;
+    this.inFlight = inFlight;
+    this.clock = clock;
+    this.maxEventBytes = maxEventBytes;
+  }
+
+  public void handle(RoutingContext rc) {
+    RelayContext cx = new RelayContext(RequestIds.next(), clock.instant(), System.nanoTime());
+    HttpServerResponse response = rc.response();
+    response.putHeader("x-request-id", cx.requestId);
+    if (!inFlight.enter()) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      reject(rc, cx, GatewayError.of(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another node"));
+      return;
+    }
+    Runnable exit = once(inFlight::exit);
+    response.endHandler(v -> exit.run());
+    response.closeHandler(v -> {
+      exit.run();
+      if (cx.clientGone != null) {
+        cx.clientGone.run();
+      }
+    });
+
+    authentication.authenticate(rc.request())
+        .onSuccess(key -> afterAuthentication(rc, cx, key))
+        .onFailure(err -> reject(rc, cx, GatewayError.from(err)));
+  }
+
+  private void afterAuthentication(RoutingContext rc, RelayContext cx, ApiKey key) {
+    cx.key = key;
+    GatewayError problem = inspect(rc, cx);
+    if (problem == null) {
+      problem = authorize(cx);
+    }
+    if (problem != null) {
+      reject(rc, cx, problem);
+      return;
+    }
+    List<Channel> candidates = router.candidates(cx.request.model());
+    if (candidates.isEmpty()) {
+      reject(rc, cx, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
+          "the model '" + cx.request.model() + "' is not served by any channel"));
+      return;
+    }
+    attempt(rc, cx, candidates, 0, null);
+  }
+
+  private GatewayError inspect(RoutingContext rc, RelayContext cx) {
+    String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType != null && !isJson(contentType)) {
+      return GatewayError.invalid(null, "Content-Type must be application/json, not '" + contentType + "'");
+    }
+    Buffer body = rc.body().buffer();
+    if (body == null || body.length() == 0) {
+      return GatewayError.invalid(null, "the request body is empty; send a JSON chat completion request");
+    }
+    try {
+      cx.request = ChatRequestInspector.inspect(body.getBytes());
+      return null;
+    } catch (GatewayError.Failure failure) {
+      return failure.error();
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || type.endsWith("+json");
+  }
+
+  private static GatewayError authorize(RelayContext cx) {
+    if (!cx.key.mayUse(cx.request.model())) {
+      return GatewayError.of(ErrorCode.FORBIDDEN, "this API key may not use the model '" + cx.request.model() + "'");
+    }
+    if (cx.key.quotaExhausted()) {
+      return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, "the API key's quota is used up");
+    }
+    return null;
+  }
+
+  /** Tries candidates in order until one answers; errors before the first byte move on. */
+  private void attempt(RoutingContext rc, RelayContext cx, List<Channel> candidates, int index, GatewayError last) {
+    if (rc.response().closed()) {
+      metering.record(cx, CLIENT_CLOSED, null, null, false, 0);
+      return;
+    }
+    if (index >= Math.min(candidates.size(), MAX_ATTEMPTS)) {
+      reject(rc, cx, last);
+      return;
+    }
+    Channel channel = candidates.get(index);
+    Optional<Provider> provider = providers.find(channel.type());
+    if (provider.isEmpty()) {
+      LOG.error("channel {} has unknown type '{}'", channel.id(), channel.type());
+      attempt(rc, cx, candidates, index + 1,
+          GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
+      return;
+    }
+    cx.channel = channel;
+    cx.upstreamModel = channel.upstreamModel(cx.request.model());
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.ACCEPT, cx.request.stream() ? "text/event-stream" : "application/json");
+    provider.get().authenticate(channel.secret(), headers::add);
+    String url = provider.get().chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
+
+    UpstreamCall call = new UpstreamCall(vertx, timeouts);
+    cx.clientGone = call::cancel;
+    call.send(client, url, headers, cx.request.upstreamBody(cx.upstreamModel))
+        .onSuccess(upstream -> onResponse(rc, cx, call, upstream, candidates, index))
+        .onFailure(err -> {
+          GatewayError error = classify(err, call);
+          LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, channel.id(), error.message());
+          attempt(rc, cx, candidates, index + 1, error);
+        });
+  }
+
+  private void onResponse(
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream,
+      List<Channel> candidates, int index) {
+    cx.markFirstByte();
+    int status = upstream.statusCode();
+    if (status >= 500) {
+      upstream.body().onComplete(ignored -> call.finish());
+      attempt(rc, cx, candidates, index + 1,
+          GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
+      return;
+    }
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean eventStream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+    if (status < 300 && cx.request.stream() && eventStream) {
+      new StreamRelay(rc, cx, call, upstream, metering, maxEventBytes).start();
+      return;
+    }
+    upstream.body().onComplete(result -> {
+      call.finish();
+      if (result.failed()) {
+        reject(rc, cx, classify(result.cause(), call));
+        return;
+      }
+      byte[] bytes = result.result().getBytes();
+      boolean success = status < 300;
+      Usage usage = success ? OpenAiUsage.fromResponseBody(bytes) : null;
+      HttpServerResponse response = rc.response();
+      if (response.closed()) {
+        metering.record(cx, CLIENT_CLOSED, null, usage, success, 0);
+        return;
+      }
+      response.setStatusCode(status);
+      response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
+      response.end(Buffer.buffer(bytes));
+      // An upstream 4xx is the client's problem, passed through as the upstream worded it.
+      metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success, 0);
+    });
+  }
+
+  static GatewayError classify(Throwable err, UpstreamCall call) {
+    if (call.timedOut() || err instanceof UpstreamTimeoutException || err instanceof ConnectTimeoutException) {
+      return GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "the upstream did not answer in time");
+    }
+    if (err instanceof ConnectException || err instanceof NoRouteToHostException || err instanceof UnknownHostException) {
+      return GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no upstream channel for this model could be reached");
+    }
+    return GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream connection failed");
+  }
+
+  /** Ends the request with an error in OpenAI's shape, and meters it when the key is known. */
+  private void reject(RoutingContext rc, RelayContext cx, GatewayError error) {
+    HttpServerResponse response = rc.response();
+    if (response.closed()) {
+      metering.record(cx, CLIENT_CLOSED, null, null, false, 0);
+      return;
+    }
+    if (!response.ended()) {
+      response
+          .setStatusCode(error.status())
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(Buffer.buffer(OpenAiErrors.body(error)));
+    }
+    metering.record(cx, error.status(), error.code(), null, false, 0);
+  }
+
+  private static Runnable once(Runnable action) {
+    boolean[] done = {false};
+    return () -> {
+      if (!done[0]) {
+        done[0] = true;
+        action.run();
+      }
+    };
+  }
+}

@@ -1,0 +1,76 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.Usage;
+import dev.tollgate.protocol.openai.OpenAiPromptText;
+import dev.tollgate.usage.TokenEstimator;
+import dev.tollgate.usage.UsageRecord;
+import dev.tollgate.usage.UsageWriter;
+
+/**
+ * Turns the end of a request into exactly one usage record, with the upstream's token counts or,
+ * when it gave none, an estimate marked as such.
+ */
+public final class Metering {
+
+  private final UsageWriter writer;
+  private final TokenEstimator estimator;
+
+  public Metering(UsageWriter writer, TokenEstimator estimator) {
+    this.writer = writer;
+    this.estimator = estimator;
+  }
+
+  TokenEstimator estimator() {
+    return estimator;
+  }
+
+  /**
+   * Records the request once; later calls for the same context are ignored.
+   *
+   * @param usage the upstream's usage, or null when it sent none
+   * @param generated an answer (or part of one) reached the client, so missing usage is estimated
+   * @param estimatedCompletion completion tokens counted by the relay, used when usage is null
+   */
+  void record(
+      RelayContext cx, int status, ErrorCode error, Usage usage, boolean generated, int estimatedCompletion) {
+    if (cx.metered || cx.key == null) {
+      return;
+    }
+    cx.metered = true;
+    int prompt;
+    int completion;
+    boolean estimated = usage == null && generated;
+    if (usage != null) {
+      prompt = usage.promptTokens();
+      completion = usage.completionTokens();
+    } else if (estimated) {
+      prompt = estimatePrompt(cx);
+      completion = estimatedCompletion;
+    } else {
+      prompt = 0; // refused, or failed upstream: nothing was generated, nothing is owed
+      completion = 0;
+    }
+    writer.submit(
+        new UsageRecord(
+            cx.requestId,
+            cx.receivedAt,
+            cx.key.id(),
+            cx.request == null ? "" : cx.request.model(),
+            cx.upstreamModel,
+            cx.channel == null ? null : cx.channel.id(),
+            cx.request != null && cx.request.stream(),
+            prompt,
+            completion,
+            estimated,
+            cx.firstByteMillis(),
+            cx.elapsedMillis(),
+            status,
+            error == null ? null : error.wireName()));
+  }
+
+  private int estimatePrompt(RelayContext cx) {
+    OpenAiPromptText.PromptText text = OpenAiPromptText.of(cx.request.body(), cx.request.bodyStart());
+    return estimator.count(text.text()) + text.messages() * OpenAiPromptText.TOKENS_PER_MESSAGE;
+  }
+}

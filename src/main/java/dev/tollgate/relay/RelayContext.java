@@ -1,0 +1,49 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.account.ApiKey;
+import dev.tollgate.channel.Channel;
+import dev.tollgate.protocol.openai.ChatRequestFacts;
+import java.time.Instant;
+
+/**
+ * Per-request state that travels through the pipeline: who asked, for what, served by whom, and
+ * the timings metering needs. Confined to the request's event loop, so plain fields suffice.
+ */
+public final class RelayContext {
+
+  final String requestId;
+  final Instant receivedAt;
+  final long startNanos;
+  ApiKey key;
+  ChatRequestFacts request;
+  Channel channel;
+  String upstreamModel;
+  long firstByteNanos;
+  boolean metered;
+  /** What to do if the client disconnects now: cancel the upstream call in progress. */
+  Runnable clientGone;
+
+  RelayContext(String requestId, Instant receivedAt, long startNanos) {
+    this.requestId = requestId;
+    this.receivedAt = receivedAt;
+    this.startNanos = startNanos;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  void markFirstByte() {
+    if (firstByteNanos == 0) {
+      firstByteNanos = System.nanoTime();
+    }
+  }
+
+  Integer firstByteMillis() {
+    return firstByteNanos == 0 ? null : (int) ((firstByteNanos - startNanos) / 1_000_000);
+  }
+
+  int elapsedMillis() {
+    return (int) ((System.nanoTime() - startNanos) / 1_000_000);
+  }
+}

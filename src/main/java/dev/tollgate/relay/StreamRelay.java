@@ -1,0 +1,150 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.openai.OpenAiErrors;
+import dev.tollgate.protocol.openai.OpenAiStreamSniffer;
+import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseReader;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Relays one OpenAI event stream to the client as it arrives, event by event, byte for byte —
+ * except the usage chunk the gateway requested on the client's behalf. Back-pressure: when the
+ * client reads slower than the upstream writes, the upstream is paused, so memory stays bounded.
+ *
+ * <p>Endings: {@code [DONE]} or a finish reason then EOF is a complete answer; anything else after
+ * the first byte (reset, timeout, EOF mid-answer) ends the stream with an OpenAI error event —
+ * never a fake {@code [DONE]}. A client that leaves cancels the upstream call. Every ending is
+ * metered once, with what was generated.
+ */
+final class StreamRelay {
+
+  private final RelayContext cx;
+  private final UpstreamCall call;
+  private final HttpClientResponse upstream;
+  private final Metering metering;
+  private final HttpServerResponse client;
+  private final OpenAiStreamSniffer sniffer;
+  private final SseReader reader;
+  private Buffer pending;
+  private boolean over;
+
+  StreamRelay(
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, Metering metering,
+      int maxEventBytes) {
+    this.cx = cx;
+    this.call = call;
+    this.upstream = upstream;
+    this.metering = metering;
+    this.client = rc.response();
+    this.sniffer = new OpenAiStreamSniffer(cx.request.clientWantsUsage(), metering.estimator()::count);
+    this.reader = new SseReader(this::onEvent, maxEventBytes);
+  }
+
+  void start() {
+    client.setStatusCode(upstream.statusCode());
+    client.setChunked(true);
+    client.putHeader(HttpHeaders.CONTENT_TYPE, upstream.getHeader(HttpHeaders.CONTENT_TYPE));
+    client.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    client.putHeader("X-Accel-Buffering", "no");
+    cx.clientGone = this::onClientGone;
+    client.drainHandler(v -> upstream.resume());
+    upstream.handler(this::onChunk);
+    upstream.exceptionHandler(this::onUpstreamFailure);
+    upstream.endHandler(v -> onUpstreamEnd());
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (over) {
+      return;
+    }
+    call.activity();
+    pending = null;
+    try {
+      reader.feed(chunk.getBytes());
+    } catch (SseReader.EventTooLargeException e) {
+      flush();
+      failMidStream(GatewayError.of(ErrorCode.UPSTREAM_ERROR, e.getMessage()));
+      call.cancel();
+      return;
+    }
+    flush();
+    if (client.writeQueueFull()) {
+      upstream.pause();
+    }
+  }
+
+  /** Collects the events of one upstream chunk so they go out in one write. */
+  private void onEvent(SseEvent event) {
+    if (!sniffer.onEvent(event)) {
+      return;
+    }
+    if (pending == null) {
+      pending = Buffer.buffer(event.raw());
+    } else {
+      pending.appendBytes(event.raw());
+    }
+  }
+
+  private void flush() {
+    if (pending != null && !client.closed()) {
+      client.write(pending);
+    }
+    pending = null;
+  }
+
+  private void onUpstreamEnd() {
+    if (over) {
+      return;
+    }
+    call.finish();
+    reader.finish();
+    flush();
+    if (sniffer.sawDone() || sniffer.sawFinish()) {
+      over = true;
+      client.end();
+      meter(200, sniffer.sawError() ? ErrorCode.UPSTREAM_ERROR : null);
+    } else {
+      failMidStream(GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream closed the stream before the answer was complete"));
+    }
+  }
+
+  private void onUpstreamFailure(Throwable err) {
+    if (over) {
+      return;
+    }
+    GatewayError error = ChatCompletionsRelay.classify(err, call);
+    call.finish();
+    flush();
+    failMidStream(call.timedOut()
+        ? GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "the upstream went silent mid-answer")
+        : GatewayError.of(error.code(), "the upstream failed mid-answer: " + error.message()));
+  }
+
+  /** The client has a 200 already: the failure is told inside the stream, then it ends. */
+  private void failMidStream(GatewayError error) {
+    over = true;
+    if (!client.closed()) {
+      client.end(Buffer.buffer(OpenAiErrors.streamEvent(error)));
+    }
+    meter(200, error.code());
+  }
+
+  private void onClientGone() {
+    if (over) {
+      return;
+    }
+    over = true;
+    call.cancel();
+    meter(ChatCompletionsRelay.CLIENT_CLOSED, null);
+  }
+
+  private void meter(int status, ErrorCode error) {
+    metering.record(cx, status, error, sniffer.reportedUsage(), true, sniffer.estimatedCompletionTokens());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tollgate.usage;
+
+import dev.tollgate.db.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** Storage of usage records. Writes come in batches from {@link UsageWriter}. */
+public final class UsageRepository {
+
+  private static final String COLUMNS =
+      "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
+          + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code";
+
+  private final Sql sql;
+
+  public UsageRepository(Sql sql) {
+    this.sql = sql;
+  }
+
+  /** Inserts all records in one transaction: either all are stored or none. */
+  public void insertAll(List<UsageRecord> records) throws SQLException {
+    try (Connection connection = sql.dataSource().getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (UsageRecord r : records) {
+          Sql.bind(
+              statement,
+              r.requestId(),
+              r.createdAt().toEpochMilli(),
+              r.keyId(),
+              r.modelRequested(),
+              r.modelUsed(),
+              r.channelId(),
+              r.stream(),
+              r.promptTokens(),
+              r.completionTokens(),
+              r.tokensEstimated(),
+              r.firstByteMs(),
+              r.totalMs(),
+              r.status(),
+              r.errorCode());
+          statement.addBatch();
+        }
+        statement.executeBatch();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  /** The newest records first. */
+  public List<UsageRecord> recent(int limit) {
+    return sql.list(
+        "SELECT " + COLUMNS + " FROM usage_records ORDER BY id DESC LIMIT ?", UsageRepository::map, limit);
+  }
+
+  public List<UsageRecord> byRequestId(String requestId) {
+    return sql.list("SELECT " + COLUMNS + " FROM usage_records WHERE request_id = ?", UsageRepository::map, requestId);
+  }
+
+  public long count() {
+    return sql.one("SELECT COUNT(*) FROM usage_records", row -> row.getLong(1)).orElse(0L);
+  }
+
+  private static UsageRecord map(ResultSet row) throws SQLException {
+    Long channel = Sql.nullableLong(row, "channel_id");
+    Long firstByte = Sql.nullableLong(row, "first_byte_ms");
+    return new UsageRecord(
+        row.getString("request_id"),
+        Instant.ofEpochMilli(row.getLong("created_at")),
+        row.getLong("key_id"),
+        row.getString("model_requested"),
+        row.getString("model_used"),
+        channel,
+        row.getInt("stream") == 1,
+        row.getInt("prompt_tokens"),
+        row.getInt("completion_tokens"),
+        row.getInt("tokens_estimated") == 1,
+        firstByte == null ? null : firstByte.intValue(),
+        row.getInt("total_ms"),
+        row.getInt("status"),
+        row.getString("error_code"));
+  }
+}

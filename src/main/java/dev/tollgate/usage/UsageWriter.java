@@ -1,0 +1,112 @@
+package dev.tollgate.usage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes usage records in batches on its own thread, off the request path.
+ *
+ * <p>{@link #submit} never blocks and never drops: the queue is unbounded because a record is an
+ * acknowledged request that must be kept. A failed batch is retried (with back-off) rather than
+ * discarded; {@link #close} drains everything before returning, which is what makes a graceful
+ * shutdown lose nothing.
+ */
+public final class UsageWriter implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UsageWriter.class);
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final UsageRepository repository;
+  private final int batchSize;
+  private final long flushIntervalMs;
+  private final LinkedBlockingQueue<UsageRecord> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong written = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  public UsageWriter(UsageRepository repository, int batchSize, long flushIntervalMs) {
+    this.repository = repository;
+    this.batchSize = batchSize;
+    this.flushIntervalMs = flushIntervalMs;
+    this.thread = new Thread(this::run, "usage-writer");
+    this.thread.setDaemon(true); // close() is what waits for it; a dead database must not hang exit forever
+    this.thread.start();
+  }
+
+  public void submit(UsageRecord record) {
+    queue.add(record);
+  }
+
+  /** Records waiting to be written. */
+  public int pending() {
+    return queue.size();
+  }
+
+  public long written() {
+    return written.get();
+  }
+
+  private void run() {
+    List<UsageRecord> batch = new ArrayList<>(batchSize);
+    long backoff = 0;
+    while (true) {
+      try {
+        if (batch.isEmpty()) {
+          UsageRecord first = queue.poll(flushIntervalMs, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            if (closing && queue.isEmpty()) {
+              return;
+            }
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, batchSize - 1);
+        }
+        repository.insertAll(batch);
+        written.addAndGet(batch.size());
+        batch.clear();
+        backoff = 0;
+      } catch (InterruptedException e) {
+        // Interrupts are not how this thread is stopped (close() is): keep draining.
+        Thread.interrupted();
+      } catch (Exception e) {
+        backoff = Math.min(MAX_BACKOFF_MS, backoff == 0 ? 100 : backoff * 2);
+        LOG.error("writing {} usage records failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+        sleepQuietly(backoff);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Writes every record submitted so far, then stops. Waits at most {@code timeoutMillis}. */
+  public boolean close(long timeoutMillis) {
+    closing = true;
+    try {
+      thread.join(timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.error("usage writer did not finish in {} ms; {} records still pending", timeoutMillis, queue.size());
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    close(60_000);
+  }
+}
