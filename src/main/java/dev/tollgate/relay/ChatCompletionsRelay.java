@@ -218,11 +218,12 @@ public final class ChatCompletionsRelay {
         metering.record(cx, CLIENT_CLOSED, null, usage, success, 0);
         return;
       }
+      // Metered before the answer goes out: whatever a client has received is on record.
+      // An upstream 4xx is the client's problem, passed through as the upstream worded it.
+      metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success, 0);
       response.setStatusCode(status);
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
       response.end(Buffer.buffer(bytes));
-      // An upstream 4xx is the client's problem, passed through as the upstream worded it.
-      metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success, 0);
     });
   }
 
@@ -243,13 +244,13 @@ public final class ChatCompletionsRelay {
       metering.record(cx, CLIENT_CLOSED, null, null, false, 0);
       return;
     }
+    metering.record(cx, error.status(), error.code(), null, false, 0);
     if (!response.ended()) {
       response
           .setStatusCode(error.status())
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(Buffer.buffer(OpenAiErrors.body(error)));
     }
-    metering.record(cx, error.status(), error.code(), null, false, 0);
   }
 
   private static Runnable once(Runnable action) {

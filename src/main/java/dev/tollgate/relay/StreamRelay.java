@@ -107,8 +107,8 @@ final class StreamRelay {
     flush();
     if (sniffer.sawDone() || sniffer.sawFinish()) {
       over = true;
-      client.end();
       meter(200, sniffer.sawError() ? ErrorCode.UPSTREAM_ERROR : null);
+      client.end();
     } else {
       failMidStream(GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream closed the stream before the answer was complete"));
     }
@@ -129,10 +129,10 @@ final class StreamRelay {
   /** The client has a 200 already: the failure is told inside the stream, then it ends. */
   private void failMidStream(GatewayError error) {
     over = true;
+    meter(200, error.code());
     if (!client.closed()) {
       client.end(Buffer.buffer(OpenAiErrors.streamEvent(error)));
     }
-    meter(200, error.code());
   }
 
   private void onClientGone() {

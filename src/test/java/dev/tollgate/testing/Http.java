@@ -1,0 +1,63 @@
+package dev.tollgate.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Raw HTTP calls, for what an SDK would hide: exact statuses, bodies and headers. */
+public final class Http {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  private Http() {}
+
+  public static HttpClient client() {
+    return CLIENT;
+  }
+
+  public static HttpResponse<String> postJson(String url, String key, String body) {
+    return post(url, key, "application/json", body);
+  }
+
+  public static HttpResponse<String> post(String url, String key, String contentType, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(15))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return send(request.build());
+  }
+
+  public static HttpResponse<String> get(String url, String key) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET();
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return send(request.build());
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String chat(String model, boolean stream) {
+    return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+  }
+}

@@ -1,0 +1,249 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real local HTTP server that answers like an OpenAI upstream, deterministically. The
+ * scenario is chosen by the model name the gateway sends:
+ *
+ * <ul>
+ *   <li>{@code mock-text}: "Hello there!" (streamed as "Hello", " there", "!")
+ *   <li>{@code mock-tools}: a get_weather call for Paris; after a tool result, a text answer
+ *   <li>{@code mock-slow}: a stream whose last chunk waits for {@link #releaseSlow()}
+ *   <li>{@code mock-nousage}: a stream that never reports usage
+ *   <li>{@code mock-500}, {@code mock-400}, {@code mock-hang}: faults before any byte
+ *   <li>{@code mock-cut}: a stream cut after two chunks (connection reset)
+ *   <li>{@code mock-stall}: a stream that goes silent after one chunk
+ *   <li>{@code mock-endless}: a stream that emits a chunk every 20 ms until the connection closes
+ * </ul>
+ */
+public final class MockOpenAiUpstream implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger closedEarly = new AtomicInteger();
+  private volatile CountDownLatch slowGate = new CountDownLatch(1);
+  private volatile CountDownLatch endlessClosed = new CountDownLatch(1);
+
+  /** A request as the upstream received it. */
+  public record Received(String path, String authorization, JsonNode body, byte[] rawBody) {}
+
+  public MockOpenAiUpstream() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    try {
+      server.listen(freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  public List<Received> received() {
+    return received;
+  }
+
+  public Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  /** Lets the held-back last chunk of {@code mock-slow} go. */
+  public void releaseSlow() {
+    slowGate.countDown();
+  }
+
+  /** Waits until the gateway closed an {@code mock-endless} stream (it cancelled the call). */
+  public boolean awaitEndlessClosed(long millis) throws InterruptedException {
+    return endlessClosed.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      JsonNode json;
+      try {
+        json = JSON.readTree(body.getBytes());
+      } catch (IOException e) {
+        request.response().setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
+        return;
+      }
+      received.add(new Received(request.path(), request.getHeader("Authorization"), json, body.getBytes()));
+      if (!request.path().equals("/v1/chat/completions")) {
+        request.response().setStatusCode(404).end();
+        return;
+      }
+      answer(request.response(), json);
+    });
+  }
+
+  private void answer(HttpServerResponse response, JsonNode request) {
+    String model = request.path("model").asText();
+    boolean stream = request.path("stream").asBoolean(false);
+    boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+    switch (model) {
+      case "mock-500" -> response.setStatusCode(500).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"mock upstream exploded\",\"type\":\"server_error\"}}");
+      case "mock-400" -> response.setStatusCode(400).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"mock: temperature out of range\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}");
+      case "mock-hang" -> { /* never answers */ }
+      case "mock-tools" -> {
+        if (lastRole(request).equals("tool")) {
+          text(response, model, stream, includeUsage, List.of("It is 18", " °C in Paris."));
+        } else {
+          toolCall(response, model, stream, includeUsage);
+        }
+      }
+      case "mock-slow" -> slow(response, model, includeUsage);
+      case "mock-nousage" -> text(response, model, stream, false, List.of("Hello", " there", "!"));
+      case "mock-cut" -> cut(response, model);
+      case "mock-stall" -> {
+        startStream(response);
+        response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
+      }
+      case "mock-endless" -> endless(response, model);
+      default -> text(response, model, stream, includeUsage, List.of("Hello", " there", "!"));
+    }
+  }
+
+  private static String lastRole(JsonNode request) {
+    JsonNode messages = request.path("messages");
+    return messages.size() == 0 ? "" : messages.get(messages.size() - 1).path("role").asText();
+  }
+
+  static final String USAGE = "{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14,"
+      + "\"prompt_tokens_details\":{\"cached_tokens\":4},\"completion_tokens_details\":{\"reasoning_tokens\":0}}";
+
+  private void text(HttpServerResponse response, String model, boolean stream, boolean includeUsage, List<String> parts) {
+    if (!stream) {
+      String content = String.join("", parts);
+      response.putHeader("content-type", "application/json").end(
+          "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1730000000,\"model\":\"" + model
+              + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(content)
+              + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + USAGE
+              + ",\"system_fingerprint\":\"fp_mock\",\"x_unknown_field\":{\"kept\":1.0}}");
+      return;
+    }
+    startStream(response);
+    response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null));
+    for (String part : parts) {
+      response.write(chunk(model, "{\"content\":" + quote(part) + "}", null));
+    }
+    response.write(chunk(model, "{}", "stop"));
+    if (includeUsage) {
+      response.write(usageChunk(model));
+    }
+    response.end("data: [DONE]\n\n");
+  }
+
+  private void toolCall(HttpServerResponse response, String model, boolean stream, boolean includeUsage) {
+    if (!stream) {
+      response.putHeader("content-type", "application/json").end(
+          "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1730000000,\"model\":\"" + model
+              + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":null,"
+              + "\"tool_calls\":[{\"id\":\"call_a1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+              + "\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],"
+              + "\"usage\":" + USAGE + "}");
+      return;
+    }
+    startStream(response);
+    response.write(chunk(model, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_a1\","
+        + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}", null));
+    for (String piece : List.of("{\\\"ci", "ty\\\":", "\\\"Paris\\\"}")) {
+      response.write(chunk(model, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + piece + "\"}}]}", null));
+    }
+    response.write(chunk(model, "{}", "tool_calls"));
+    if (includeUsage) {
+      response.write(usageChunk(model));
+    }
+    response.end("data: [DONE]\n\n");
+  }
+
+  private void slow(HttpServerResponse response, String model, boolean includeUsage) {
+    startStream(response);
+    response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"first\"}", null));
+    CountDownLatch gate = slowGate;
+    vertx.executeBlocking(() -> gate.await(10, TimeUnit.SECONDS)).onComplete(done -> {
+      response.write(chunk(model, "{\"content\":\" last\"}", "stop"));
+      if (includeUsage) {
+        response.write(usageChunk(model));
+      }
+      response.end("data: [DONE]\n\n");
+    });
+  }
+
+  private void cut(HttpServerResponse response, String model) {
+    startStream(response);
+    response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
+    response.write(chunk(model, "{\"content\":\"lo\"}", null));
+    vertx.setTimer(50, id -> response.reset());
+  }
+
+  private void endless(HttpServerResponse response, String model) {
+    startStream(response);
+    CountDownLatch closed = endlessClosed;
+    long timer = vertx.setPeriodic(20, id -> {
+      if (!response.closed()) {
+        response.write(chunk(model, "{\"content\":\"tick \"}", null));
+      }
+    });
+    response.closeHandler(v -> {
+      vertx.cancelTimer(timer);
+      closedEarly.incrementAndGet();
+      closed.countDown();
+    });
+  }
+
+  private static void startStream(HttpServerResponse response) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+  }
+
+  private static Buffer chunk(String model, String delta, String finish) {
+    return Buffer.buffer("data: {\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1730000000,\"model\":\""
+        + model + "\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":"
+        + (finish == null ? "null" : "\"" + finish + "\"") + "}]}\n\n");
+  }
+
+  private static Buffer usageChunk(String model) {
+    return Buffer.buffer("data: {\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1730000000,\"model\":\""
+        + model + "\",\"choices\":[],\"usage\":" + USAGE + "}\n\n");
+  }
+
+  private static String quote(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    slowGate.countDown();
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tollgate.testing;
+
+import dev.tollgate.App;
+import dev.tollgate.channel.ChannelSpec;
+import dev.tollgate.config.TollgateConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A real gateway on a free port over a fresh SQLite file, with short timeouts for tests. */
+public final class TestGateway implements AutoCloseable {
+
+  private final App app;
+  private final Path dataDir;
+
+  private TestGateway(App app, Path dataDir) {
+    this.app = app;
+    this.dataDir = dataDir;
+  }
+
+  public static TestGateway start(Path dataDir) {
+    return start(dataDir, 1_500, 1_500);
+  }
+
+  public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
+    TollgateConfig config = new TollgateConfig(
+        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2),
+        null,
+        new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
+        new TollgateConfig.Usage(100, 20),
+        dataDir.toString(),
+        null,
+        null,
+        null);
+    return new TestGateway(App.start(config), dataDir);
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+  /** Adds an OpenAI channel and waits until the gateway routes to it. */
+  public long addChannel(String baseUrl, List<String> models, Map<String, String> mapping) {
+    long id = app.stores().channels().insert(new ChannelSpec(
+        "ch-" + System.nanoTime(), "openai", baseUrl, "sk-upstream-secret", models, mapping, 0, 1)).id();
+    app.catalog().reload();
+    return id;
+  }
+
+  /** Creates a key and returns the full secret. */
+  public String createKey(String name, Long quotaCents, Set<String> models) {
+    return app.stores().keyService().create(name, quotaCents, models, null).key();
+  }
+
+  public String createKey() {
+    return createKey("test", null, null);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}
