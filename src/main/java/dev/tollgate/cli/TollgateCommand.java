@@ -22,6 +22,11 @@ public final class TollgateCommand {
       scope = CommandLine.ScopeType.INHERIT)
   Path config;
 
+  /** Runs the command line; returns the exit code. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new TollgateCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
