@@ -1,0 +1,197 @@
+package dev.tollgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.App;
+import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.KeySecrets;
+import dev.tollgate.account.KeyStatus;
+import dev.tollgate.billing.Money;
+import dev.tollgate.channel.Channel;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.db.Database;
+import dev.tollgate.testing.Http;
+import dev.tollgate.testing.MockOpenAiUpstream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The scripted-setup CLI, run as a user would, against a config file's database. */
+class CliTest {
+
+  @TempDir Path dir;
+  Path configFile;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void writeConfig() throws Exception {
+    configFile = dir.resolve("tollgate.yaml");
+    Files.writeString(configFile, "data_dir: " + dir.resolve("data") + "\n");
+  }
+
+  private Run tollgate(String... args) {
+    CommandLine cli = TollgateCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 2];
+    all[0] = "--config";
+    all[1] = configFile.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    int exit = cli.execute(all);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private <T> T withStores(Function<App.Stores, T> action) {
+    TollgateConfig config = new ConfigLoader().load(configFile, Map.of());
+    try (Database database = Database.open(config)) {
+      return action.apply(App.Stores.open(database, config, Clock.systemUTC()));
+    }
+  }
+
+  @Test
+  void keyCreatePrintsTheKeyAloneOnStdoutAndStoresOnlyItsHash() throws Exception {
+    Run run = tollgate("admin", "key", "create", "--name", "ci", "--quota", "250", "--models", "gpt-4.1,gpt-4.1-mini",
+        "--expires", "2027-01-01");
+
+    assertThat(run.exit()).isZero();
+    String key = run.out().strip();
+    assertThat(key).matches("sk-[A-Za-z0-9_-]{32,}");
+    assertThat(run.err()).contains("cannot be shown again");
+
+    ApiKey stored = withStores(stores -> stores.keys().findByHash(KeySecrets.hash(key)).orElseThrow());
+    assertThat(stored.name()).isEqualTo("ci");
+    assertThat(stored.quotaLimit()).isEqualTo(Money.centsToMicros(250));
+    assertThat(stored.models()).containsExactlyInAnyOrder("gpt-4.1", "gpt-4.1-mini");
+    assertThat(stored.expiresAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+    assertThat(stored.keyPrefix()).isEqualTo(key.substring(0, 11));
+    assertThat(databaseBytesContain(key)).as("the full key is nowhere in the database").isFalse();
+  }
+
+  @Test
+  void channelAddStoresTheProviderKeyEncrypted() throws Exception {
+    Run run = tollgate("admin", "channel", "add", "--name", "main", "--type", "openai", "--base-url",
+        "https://api.example.com/v1", "--key", "sk-provider-secret-value", "--models", "gpt-4.1,gpt-4.1-mini",
+        "--map", "gpt-4.1=gpt-4.1-2025-04-14", "--priority", "5", "--weight", "3");
+
+    assertThat(run.exit()).isZero();
+    long id = Long.parseLong(run.out().strip());
+    Channel channel = withStores(stores -> stores.channels().findById(id).orElseThrow());
+    assertThat(channel.secret()).isEqualTo("sk-provider-secret-value");
+    assertThat(channel.models()).containsExactlyInAnyOrder("gpt-4.1", "gpt-4.1-mini");
+    assertThat(channel.upstreamModel("gpt-4.1")).isEqualTo("gpt-4.1-2025-04-14");
+    assertThat(channel.priority()).isEqualTo(5);
+    assertThat(channel.weight()).isEqualTo(3);
+    assertThat(databaseBytesContain("sk-provider-secret-value")).isFalse();
+
+    Run list = tollgate("admin", "channel", "list");
+    assertThat(list.out()).contains("main").contains("https://api.example.com/v1").doesNotContain("sk-provider-secret-value");
+  }
+
+  @Test
+  void keyDisableAndDeleteChangeItsStatus() {
+    String key = tollgate("admin", "key", "create", "--name", "temp").out().strip();
+    long id = withStores(stores -> stores.keys().findByHash(KeySecrets.hash(key)).orElseThrow().id());
+
+    assertThat(tollgate("admin", "key", "disable", String.valueOf(id)).exit()).isZero();
+    assertThat(withStores(stores -> stores.keys().findById(id).orElseThrow().status())).isEqualTo(KeyStatus.DISABLED);
+    assertThat(tollgate("admin", "key", "delete", String.valueOf(id)).exit()).isZero();
+    assertThat(tollgate("admin", "key", "list").out()).doesNotContain("temp");
+    assertThat(tollgate("admin", "key", "disable", "9999").exit()).isEqualTo(1);
+  }
+
+  @Test
+  void badArgumentsExitNonZeroWithAClearMessage() {
+    Run unknownType = tollgate("admin", "channel", "add", "--type", "nope", "--base-url", "https://x.example/v1",
+        "--key", "k", "--models", "m");
+    assertThat(unknownType.exit()).isEqualTo(2);
+    assertThat(unknownType.err()).contains("unknown type 'nope'");
+
+    Run badDate = tollgate("admin", "key", "create", "--name", "x", "--expires", "tomorrow");
+    assertThat(badDate.exit()).isEqualTo(2);
+    assertThat(badDate.err()).contains("'tomorrow' is not a date");
+
+    Run badUrl = tollgate("admin", "channel", "add", "--type", "openai", "--base-url", "ftp://x", "--key", "k", "--models", "m");
+    assertThat(badUrl.exit()).isEqualTo(2);
+    assertThat(badUrl.err()).contains("base URL");
+  }
+
+  @Test
+  void channelsAndKeysDeclaredInTheConfigFileServeRequests() throws Exception {
+    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream()) {
+      String declaredKey = "sk-declared-in-config-0123456789abcdefghij";
+      int port = MockOpenAiUpstream.freePort();
+      Files.writeString(configFile, String.join("\n",
+          "data_dir: " + dir.resolve("data"),
+          "server:",
+          "  host: 127.0.0.1",
+          "  port: " + port,
+          "channels:",
+          "  - name: declared",
+          "    type: openai",
+          "    base_url: " + upstream.baseUrl(),
+          "    key: sk-upstream",
+          "    models: [declared-model]",
+          "    model_mapping: {declared-model: mock-text}",
+          "keys:",
+          "  - name: declared",
+          "    key: " + declaredKey,
+          "    models: [declared-model]",
+          ""));
+      TollgateConfig config = new ConfigLoader().load(configFile, Map.of());
+      App app = App.start(config);
+      try {
+        var response = Http.postJson("http://127.0.0.1:" + port + "/v1/chat/completions", declaredKey,
+            Http.chat("declared-model", false));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Hello there!");
+        assertThat(upstream.last().body().path("model").asText()).isEqualTo("mock-text");
+      } finally {
+        app.stop();
+      }
+      // Starting again with the same file updates rather than duplicates.
+      App again = App.start(config);
+      again.stop();
+      assertThat(withStores(stores -> stores.channels().listVisible())).hasSize(1);
+      assertThat(withStores(stores -> stores.keys().listVisible())).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
+    }
+  }
+
+  private boolean databaseBytesContain(String secret) throws Exception {
+    byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
+    for (Path file : List.of(dir.resolve("data/tollgate.db"), dir.resolve("data/tollgate.db-wal"))) {
+      if (Files.exists(file) && indexOf(Files.readAllBytes(file), needle) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
