@@ -109,7 +109,8 @@ class CliTest {
     long id = withStores(stores -> stores.keys().findByHash(KeySecrets.hash(key)).orElseThrow().id());
 
     assertThat(tollgate("admin", "key", "disable", String.valueOf(id)).exit()).isZero();
-    assertThat(withStores(stores -> stores.keys().findById(id).orElseThrow().status())).isEqualTo(KeyStatus.DISABLED);
+    KeyStatus status = withStores(stores -> stores.keys().findById(id).orElseThrow().status());
+    assertThat(status).isEqualTo(KeyStatus.DISABLED);
     assertThat(tollgate("admin", "key", "delete", String.valueOf(id)).exit()).isZero();
     assertThat(tollgate("admin", "key", "list").out()).doesNotContain("temp");
     assertThat(tollgate("admin", "key", "disable", "9999").exit()).isEqualTo(1);
@@ -167,8 +168,10 @@ class CliTest {
       // Starting again with the same file updates rather than duplicates.
       App again = App.start(config);
       again.stop();
-      assertThat(withStores(stores -> stores.channels().listVisible())).hasSize(1);
-      assertThat(withStores(stores -> stores.keys().listVisible())).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
+      List<Channel> channels = withStores(stores -> stores.channels().listVisible());
+      List<ApiKey> keys = withStores(stores -> stores.keys().listVisible());
+      assertThat(channels).hasSize(1);
+      assertThat(keys).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
     }
   }
 
