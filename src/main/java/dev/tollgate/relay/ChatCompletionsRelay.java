@@ -212,7 +212,17 @@ public final class ChatCompletionsRelay {
       }
       byte[] bytes = result.result().getBytes();
       boolean success = status < 300;
-      Usage usage = success ? OpenAiUsage.fromResponseBody(bytes) : null;
+      Usage usage = null;
+      if (success) {
+        OpenAiUsage.ResponseFacts facts = OpenAiUsage.readResponse(bytes);
+        if (!facts.wellFormed()) {
+          // Nothing has reached the client yet: garbage counts as a failed attempt.
+          attempt(rc, cx, candidates, index + 1,
+              GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream answered with something that is not a JSON object"));
+          return;
+        }
+        usage = facts.usage();
+      }
       HttpServerResponse response = rc.response();
       if (response.closed()) {
         metering.record(cx, CLIENT_CLOSED, null, usage, success, 0);

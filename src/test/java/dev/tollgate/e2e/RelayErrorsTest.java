@@ -38,7 +38,7 @@ class RelayErrorsTest {
   static void start() {
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
-    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-hang"), Map.of());
+    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-hang", "mock-garbage"), Map.of());
     gateway.addChannel("http://127.0.0.1:" + MockOpenAiUpstream.freePort() + "/v1", List.of("unreachable"), Map.of());
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
@@ -158,6 +158,11 @@ class RelayErrorsTest {
   @Test
   void upstream5xxIs502() throws Exception {
     error(Http.postJson(url, key, chat("mock-500", false)), 502, "upstream_error");
+  }
+
+  @Test
+  void upstreamGarbageIs502() throws Exception {
+    error(Http.postJson(url, key, chat("mock-garbage", false)), 502, "upstream_error");
   }
 
   @Test

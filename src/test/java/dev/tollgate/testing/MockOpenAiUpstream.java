@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code mock-tools}: a get_weather call for Paris; after a tool result, a text answer
  *   <li>{@code mock-slow}: a stream whose last chunk waits for {@link #releaseSlow()}
  *   <li>{@code mock-nousage}: a stream that never reports usage
- *   <li>{@code mock-500}, {@code mock-400}, {@code mock-hang}: faults before any byte
+ *   <li>{@code mock-500}, {@code mock-400}, {@code mock-hang}, {@code mock-garbage}: faults before any byte
  *   <li>{@code mock-cut}: a stream cut after two chunks (connection reset)
  *   <li>{@code mock-stall}: a stream that goes silent after one chunk
  *   <li>{@code mock-endless}: a stream that emits a chunk every 20 ms until the connection closes
@@ -111,6 +111,7 @@ public final class MockOpenAiUpstream implements AutoCloseable {
       case "mock-400" -> response.setStatusCode(400).putHeader("content-type", "application/json")
           .end("{\"error\":{\"message\":\"mock: temperature out of range\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}");
       case "mock-hang" -> { /* never answers */ }
+      case "mock-garbage" -> response.putHeader("content-type", "text/html").end("<html>upstream proxy error</html>");
       case "mock-tools" -> {
         if (lastRole(request).equals("tool")) {
           text(response, model, stream, includeUsage, List.of("It is 18", " °C in Paris."));

@@ -13,11 +13,19 @@ public final class OpenAiUsage {
 
   private OpenAiUsage() {}
 
-  /** The top-level usage of a non-streamed response body, or null when it has none. */
-  public static Usage fromResponseBody(byte[] body) {
+  /** What metering needs of a non-streamed answer. */
+  public record ResponseFacts(boolean wellFormed, Usage usage) {}
+
+  private static final ResponseFacts MALFORMED = new ResponseFacts(false, null);
+
+  /**
+   * Reads a non-streamed response body: whether it is one well-formed JSON object (anything else
+   * is upstream garbage), and its top-level usage, or null when it has none.
+   */
+  public static ResponseFacts readResponse(byte[] body) {
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+        return MALFORMED;
       }
       Usage usage = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -29,9 +37,9 @@ public final class OpenAiUsage {
           parser.skipChildren();
         }
       }
-      return usage;
+      return parser.nextToken() == null ? new ResponseFacts(true, usage) : MALFORMED;
     } catch (IOException e) {
-      return null;
+      return MALFORMED;
     }
   }
 

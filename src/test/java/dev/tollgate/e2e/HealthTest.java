@@ -1,0 +1,29 @@
+package dev.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tollgate.testing.Http;
+import dev.tollgate.testing.TestGateway;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void healthIs503WhenTheDatabaseDoesNotAnswer() {
+    try (TestGateway gateway = TestGateway.start(dataDir)) {
+      assertThat(Http.get(gateway.baseUrl() + "/health", null).statusCode()).isEqualTo(200);
+
+      ((HikariDataSource) gateway.app().stores().sql().dataSource()).close();
+
+      HttpResponse<String> response = Http.get(gateway.baseUrl() + "/health", null);
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("\"status\":\"unavailable\"");
+    }
+  }
+}
