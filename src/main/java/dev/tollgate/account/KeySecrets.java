@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * Making and hashing API keys. Keys carry 288 random bits, so a fast unsalted SHA-256 is the
@@ -18,6 +19,7 @@ public final class KeySecrets {
   private static final int RANDOM_BYTES = 36; // 48 URL-safe base64 characters
   private static final int DISPLAY_CHARS = 8;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern STRONG = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]{32,}");
 
   private KeySecrets() {}
 
@@ -43,8 +45,11 @@ public final class KeySecrets {
 
   /** Keys given in the config file must be as hard to guess as generated ones. */
   public static void requireStrong(String key) {
-    if (key == null || !key.startsWith(PREFIX) || key.length() < PREFIX.length() + 32) {
-      throw new IllegalArgumentException("an API key must be 'sk-' followed by at least 32 characters");
+    // URL-safe characters only: a key travels in headers and query strings, where spaces,
+    // quotes or control characters get trimmed or mangled and the key would never match again.
+    if (key == null || !STRONG.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "an API key must be 'sk-' followed by at least 32 characters from A-Z, a-z, 0-9, '-' and '_'");
     }
   }
 }

@@ -103,6 +103,7 @@ public final class ConfigLoader {
   /** Lists every environment variable the loader understands, for documentation and --help. */
   public static List<String> knownVariables() {
     List<String> names = new ArrayList<>();
+    names.add(ENV_PREFIX + "CONFIG"); // the file itself; read by load(), not a record component
     collect(TollgateConfig.class, "", names);
     return names;
   }

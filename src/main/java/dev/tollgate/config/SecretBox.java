@@ -48,12 +48,14 @@ public final class SecretBox {
       Files.createDirectories(config.dataPath());
       byte[] fresh = new byte[32];
       RANDOM.nextBytes(fresh);
-      Files.writeString(file, Base64.getEncoder().encodeToString(fresh), StandardCharsets.US_ASCII);
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // Not a POSIX file system: the file keeps the default permissions.
+        // Owner-only from the moment it exists: writing first and restricting afterwards would
+        // leave the key readable by everyone in between.
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
       }
+      Files.writeString(file, Base64.getEncoder().encodeToString(fresh), StandardCharsets.US_ASCII);
       return new SecretBox(fresh);
     } catch (IOException e) {
       throw new ConfigException("cannot read or create the secret key file " + file, e);

@@ -10,7 +10,11 @@ import java.util.function.Consumer;
  * blank line arrives. Lines are decoded only once complete. Accepts {@code \n}, {@code \r\n}
  * and {@code \r} line endings; strips one optional space after the colon; ignores unknown fields.
  *
- * <p>One instance per stream; not thread-safe. Memory is bounded by {@code maxEventBytes}.
+ * <p>How the bytes arrive never changes the events: each event's {@link SseEvent#raw() raw} bytes
+ * are the same whatever the chunking, and concatenating them gives back the stream.
+ *
+ * <p>One instance per stream; not thread-safe. Memory is bounded by {@code maxEventBytes}: only
+ * the event being assembled is held, however many events one chunk carries.
  */
 public final class SseReader {
 
@@ -25,14 +29,17 @@ public final class SseReader {
   private final int maxEventBytes;
 
   private byte[] buffer = new byte[1024];
-  private int length; // bytes held: the current event's, from offset 0
+  private int length; // bytes held; after each scan the current event starts at offset 0
+  private int eventStart; // where the current event starts while a scan dispatches events
   private int lineStart; // where the line being assembled starts
   private int scanned; // bytes already searched for a line end
-  private boolean skipLineFeed; // last chunk ended in \r: a following \n belongs to that line end
   private String eventName;
   private StringBuilder data;
 
   public SseReader(Consumer<SseEvent> sink, int maxEventBytes) {
+    if (maxEventBytes < 1) {
+      throw new IllegalArgumentException("maxEventBytes must be positive");
+    }
     this.sink = sink;
     this.maxEventBytes = maxEventBytes;
   }
@@ -42,21 +49,14 @@ public final class SseReader {
   }
 
   public void feed(byte[] chunk, int offset, int count) {
-    if (count == 0) {
-      return;
+    while (count > 0) {
+      // Slices, so that a chunk carrying many small events never counts as one large event.
+      int slice = Math.min(count, maxEventBytes + 1 - length);
+      append(chunk, offset, slice);
+      scanLines(false);
+      offset += slice;
+      count -= slice;
     }
-    if (skipLineFeed) {
-      skipLineFeed = false;
-      if (chunk[offset] == '\n') {
-        append(chunk, offset, 1);
-        lineStart++;
-        scanned++;
-        offset++;
-        count--;
-      }
-    }
-    append(chunk, offset, count);
-    scanLines();
   }
 
   /**
@@ -64,14 +64,13 @@ public final class SseReader {
    * final {@code data: [DONE]} without one), so nothing received is lost when relaying.
    */
   public void finish() {
-    if (length == 0) {
-      return;
-    }
+    scanLines(true);
     if (lineStart < length) {
       line(lineStart, length, length);
     }
     if (length > 0) {
       dispatch(length);
+      compact();
     }
   }
 
@@ -91,55 +90,64 @@ public final class SseReader {
 
   private void append(byte[] chunk, int offset, int count) {
     if (length + count > buffer.length) {
-      if (length + count > maxEventBytes) {
-        throw new EventTooLargeException(maxEventBytes);
-      }
-      buffer = Arrays.copyOf(buffer, Math.min(maxEventBytes, Math.max(buffer.length * 2, length + count)));
+      buffer = Arrays.copyOf(buffer, Math.min(maxEventBytes + 1, Math.max(buffer.length * 2, length + count)));
     }
     System.arraycopy(chunk, offset, buffer, length, count);
     length += count;
   }
 
-  private void scanLines() {
+  private void scanLines(boolean atEnd) {
     int i = scanned;
     while (i < length) {
       byte b = buffer[i];
-      if (b == '\n' || b == '\r') {
-        int lineEnd = i;
-        int next = i + 1;
-        if (b == '\r') {
-          if (next < length) {
-            if (buffer[next] == '\n') {
-              next++;
-            }
-          } else {
-            skipLineFeed = true;
-          }
-        }
-        boolean dispatched = line(lineStart, lineEnd, next);
-        if (dispatched) {
-          i = 0; // the buffer was compacted: the rest now starts at 0
-        } else {
-          lineStart = next;
-          i = next;
-        }
+      if (b != '\n' && b != '\r') {
+        i++;
         continue;
       }
-      i++;
+      int next = i + 1;
+      if (b == '\r') {
+        if (next == length && !atEnd) {
+          // A \n may follow in the next chunk. Deciding now would end the event before its \n,
+          // and the raw bytes would then depend on where the chunks were cut.
+          break;
+        }
+        if (next < length && buffer[next] == '\n') {
+          next++;
+        }
+      }
+      line(lineStart, i, next);
+      lineStart = next;
+      i = next;
     }
-    scanned = length;
+    scanned = i;
+    compact();
+    if (length > maxEventBytes) {
+      throw new EventTooLargeException(maxEventBytes);
+    }
   }
 
-  /** Handles one complete line; returns true when it ended an event (buffer compacted). */
-  private boolean line(int start, int end, int next) {
+  /** Moves the unfinished event to the start of the buffer, once per scan rather than per event. */
+  private void compact() {
+    if (eventStart == 0) {
+      return;
+    }
+    System.arraycopy(buffer, eventStart, buffer, 0, length - eventStart);
+    length -= eventStart;
+    lineStart -= eventStart;
+    scanned -= eventStart;
+    eventStart = 0;
+  }
+
+  /** Handles one complete line spanning {@code [start, end)}, its line ending up to {@code next}. */
+  private void line(int start, int end, int next) {
     if (start == end) {
       // A blank line ends the block held so far, whatever it held: comments and keepalives are
       // relayed too, so that concatenating the raw bytes of all events gives back the stream.
       dispatch(next);
-      return true;
+      return;
     }
     if (buffer[start] == ':') {
-      return false; // comment
+      return; // comment
     }
     int colon = -1;
     for (int j = start; j < end; j++) {
@@ -167,17 +175,12 @@ public final class SseReader {
         // id:, retry: and unknown fields carry nothing we act on.
       }
     }
-    return false;
   }
 
   private void dispatch(int eventEnd) {
-    byte[] raw = Arrays.copyOf(buffer, eventEnd);
+    byte[] raw = Arrays.copyOfRange(buffer, eventStart, eventEnd);
     SseEvent event = new SseEvent(raw, eventName, data == null ? null : data.toString());
-    int rest = length - eventEnd;
-    System.arraycopy(buffer, eventEnd, buffer, 0, rest);
-    length = rest;
-    lineStart = 0;
-    scanned = 0;
+    eventStart = eventEnd;
     eventName = null;
     data = null;
     sink.accept(event);

@@ -3,6 +3,9 @@ package dev.tollgate.protocol.openai;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * What {@link ChatRequestInspector} learned about a chat request, and the targeted edits a
@@ -21,9 +24,12 @@ public record ChatRequestFacts(
     boolean stream,
     boolean clientWantsUsage,
     int streamOptionsStart,
-    int streamOptionsEnd) {
+    int streamOptionsEnd,
+    int includeUsageStart,
+    int includeUsageEnd) {
 
-  private static final byte[] USAGE_ON = "{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USAGE_ON = ascii("{\"include_usage\":true}");
+  private static final byte[] TRUE = ascii("true");
 
   /**
    * The body to send upstream: the model renamed when mapped, and — for streams — {@code
@@ -36,36 +42,50 @@ public record ChatRequestFacts(
     if (!renameModel && !forceUsage && bodyStart == 0) {
       return body;
     }
-    Splicer splicer = new Splicer(body, bodyStart);
-    byte[] quotedModel = quoted(upstreamModel);
-    if (forceUsage && streamOptionsStart < 0) {
-      // Insert a new first member: the object has at least 'model' and 'messages' after it.
-      byte[] member = ("\"stream_options\":{\"include_usage\":true},").getBytes(StandardCharsets.US_ASCII);
-      splicer.edit(objectStart + 1, objectStart + 1, member);
-    }
-    // Edits are applied in byte order; the two fields may come in either order.
-    if (forceUsage && streamOptionsStart >= 0 && streamOptionsStart < modelStart) {
-      splicer.edit(streamOptionsStart, streamOptionsEnd, streamOptionsWithUsage());
-    }
+    List<Edit> edits = new ArrayList<>(2);
     if (renameModel) {
-      splicer.edit(modelStart, modelEnd, quotedModel);
+      edits.add(new Edit(modelStart, modelEnd, quoted(upstreamModel)));
     }
-    if (forceUsage && streamOptionsStart >= 0 && streamOptionsStart > modelStart) {
-      splicer.edit(streamOptionsStart, streamOptionsEnd, streamOptionsWithUsage());
+    if (forceUsage) {
+      edits.add(includeUsageEdit());
+    }
+    // The fields may come in either order; the splicer needs the edits in byte order.
+    edits.sort(Comparator.comparingInt(Edit::start));
+    Splicer splicer = new Splicer(body, bodyStart);
+    for (Edit edit : edits) {
+      splicer.edit(edit.start(), edit.end(), edit.replacement());
     }
     return splicer.finish();
   }
 
-  /** The client's stream_options with include_usage set to true, other options kept. */
-  private byte[] streamOptionsWithUsage() {
-    String existing = new String(body, streamOptionsStart, streamOptionsEnd - streamOptionsStart, StandardCharsets.UTF_8).trim();
-    if (!existing.startsWith("{")) {
-      return USAGE_ON; // it was null
+  /**
+   * Sets include_usage to true, keeping the client's other stream options byte for byte. An
+   * existing include_usage has its value replaced rather than a second key added: some upstream
+   * JSON decoders (serde, for one) reject duplicate keys.
+   */
+  private Edit includeUsageEdit() {
+    if (streamOptionsStart < 0) {
+      // A new first member: the object has at least 'model' and 'messages' after it.
+      return new Edit(objectStart + 1, objectStart + 1, ascii("\"stream_options\":{\"include_usage\":true},"));
     }
-    String inner = existing.substring(1, existing.length() - 1).trim();
-    // Put our member last: with duplicate keys the last one wins.
-    String merged = inner.isEmpty() ? "{\"include_usage\":true}" : "{" + inner + ",\"include_usage\":true}";
-    return merged.getBytes(StandardCharsets.UTF_8);
+    if (body[streamOptionsStart] != '{') {
+      return new Edit(streamOptionsStart, streamOptionsEnd, USAGE_ON); // it was null
+    }
+    if (includeUsageStart >= 0) {
+      return new Edit(includeUsageStart, includeUsageEnd, TRUE);
+    }
+    boolean empty = true;
+    for (int i = streamOptionsStart + 1; i < streamOptionsEnd - 1 && empty; i++) {
+      empty = body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r';
+    }
+    int afterBrace = streamOptionsStart + 1;
+    return new Edit(afterBrace, afterBrace, ascii(empty ? "\"include_usage\":true" : "\"include_usage\":true,"));
+  }
+
+  private record Edit(int start, int end, byte[] replacement) {}
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] quoted(String text) {

@@ -49,13 +49,15 @@ public final class ChatRequestInspector {
           case "messages" -> facts.messageCount = readMessages(parser, value);
           case "stream" -> facts.stream = optionalBoolean(parser, value, "stream");
           case "stream_options" -> {
+            facts.includeUsage = false;
+            facts.includeUsageStart = -1;
+            facts.includeUsageEnd = -1;
             if (value == JsonToken.VALUE_NULL) {
               facts.streamOptionsStart = valueStart;
               facts.streamOptionsEnd = end(parser, start);
-              facts.includeUsage = false;
             } else if (value == JsonToken.START_OBJECT) {
               facts.streamOptionsStart = valueStart;
-              facts.includeUsage = readIncludeUsage(parser);
+              readIncludeUsage(parser, start, facts);
               facts.streamOptionsEnd = end(parser, start);
             } else {
               throw fail("stream_options", "'stream_options' must be an object");
@@ -120,18 +122,18 @@ public final class ChatRequestInspector {
     return count;
   }
 
-  private static boolean readIncludeUsage(JsonParser parser) throws IOException {
-    boolean include = false;
+  private static void readIncludeUsage(JsonParser parser, int base, Builder facts) throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if ("include_usage".equals(field)) {
-        include = optionalBoolean(parser, value, "stream_options.include_usage");
+        facts.includeUsage = optionalBoolean(parser, value, "stream_options.include_usage");
+        facts.includeUsageStart = offset(parser, base);
+        facts.includeUsageEnd = end(parser, base);
       } else {
         parser.skipChildren();
       }
     }
-    return include;
   }
 
   private static boolean optionalBoolean(JsonParser parser, JsonToken value, String field) {
@@ -199,6 +201,8 @@ public final class ChatRequestInspector {
     boolean includeUsage;
     int streamOptionsStart = -1;
     int streamOptionsEnd = -1;
+    int includeUsageStart = -1;
+    int includeUsageEnd = -1;
 
     Builder(int bodyStart) {
       this.bodyStart = bodyStart;
@@ -207,7 +211,7 @@ public final class ChatRequestInspector {
     ChatRequestFacts build(byte[] body) {
       return new ChatRequestFacts(
           body, bodyStart, objectStart, model, modelStart, modelEnd, stream, includeUsage,
-          streamOptionsStart, streamOptionsEnd);
+          streamOptionsStart, streamOptionsEnd, includeUsageStart, includeUsageEnd);
     }
   }
 }

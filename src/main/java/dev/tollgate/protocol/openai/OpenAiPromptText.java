@@ -3,15 +3,26 @@ package dev.tollgate.protocol.openai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * The text of a chat request's messages, for estimating prompt tokens when an upstream reports
- * no usage. Collects every string value inside {@code messages} (content, parts, tool arguments).
+ * no usage. Collects the string values inside {@code messages} that the model reads as text
+ * (content, text parts, tool names and arguments), not media payloads or structural fields.
  */
 public final class OpenAiPromptText {
 
   /** Tokens OpenAI adds around each message (role and separators), per its cookbook. */
   public static final int TOKENS_PER_MESSAGE = 4;
+
+  /**
+   * Fields whose strings the model does not read as text: roles are in {@link
+   * #TOKENS_PER_MESSAGE}, and base64 images, audio and files (megabytes each) are priced by the
+   * provider per image or second, so counting their characters would inflate an estimate
+   * thousands of times.
+   */
+  private static final Set<String> NOT_TEXT =
+      Set.of("role", "type", "id", "tool_call_id", "image_url", "input_audio", "file", "audio");
 
   private OpenAiPromptText() {}
 
@@ -42,6 +53,12 @@ public final class OpenAiPromptText {
                 depth++;
               }
               case END_OBJECT, END_ARRAY -> depth--;
+              case FIELD_NAME -> {
+                if (NOT_TEXT.contains(parser.currentName())) {
+                  parser.nextToken();
+                  parser.skipChildren();
+                }
+              }
               case VALUE_STRING -> text.append(parser.getText()).append('\n');
               default -> {}
             }

@@ -57,7 +57,8 @@ public final class OpenAiStreamSniffer {
   }
 
   private boolean readChunk(String json) {
-    boolean emptyChoices = false;
+    // A chunk without choices (some vendors omit the field on the usage chunk) has none either.
+    boolean emptyChoices = true;
     boolean hadUsage = false;
     try (JsonParser parser = OpenAiUsage.JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -88,11 +89,11 @@ public final class OpenAiStreamSniffer {
     return clientWantsUsage || !(hadUsage && emptyChoices);
   }
 
-  /** Returns true when the array was empty. */
+  /** Returns true when there was no choice (an empty array, or null). */
   private boolean readChoices(JsonParser parser, JsonToken value) throws IOException {
     if (value != JsonToken.START_ARRAY) {
       parser.skipChildren();
-      return false;
+      return true;
     }
     boolean empty = true;
     while (parser.nextToken() == JsonToken.START_OBJECT) {

@@ -33,7 +33,10 @@ public final class OpenAiProvider implements Provider {
   }
 
   static String apiRoot(String baseUrl) {
-    String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    String trimmed = baseUrl.strip();
+    while (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
     String path = URI.create(trimmed).getRawPath();
     return path == null || path.isEmpty() ? trimmed + "/v1" : trimmed;
   }

@@ -1,0 +1,223 @@
+package dev.tollgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("tollgate.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    return Path.of(ConfigLoaderTest.class.getResource(name).toURI());
+  }
+
+  @Test
+  void fullFileIsReadWithSnakeCaseKeys() throws Exception {
+    TollgateConfig config = loader.load(resource("full.yaml"), Map.of());
+
+    assertThat(config.server().host()).isEqualTo("127.0.0.1");
+    assertThat(config.server().port()).isEqualTo(9000);
+    assertThat(config.server().bodyLimitBytes()).isEqualTo(1_048_576L);
+    assertThat(config.upstream().firstByteTimeoutMs()).isEqualTo(45_000);
+    assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
+    assertThat(config.upstream().connectTimeoutMs()).isEqualTo(TollgateConfig.defaults().upstream().connectTimeoutMs());
+    assertThat(config.dataDir()).isEqualTo("/var/lib/tollgate");
+  }
+
+  @Test
+  void channelsAndKeysListsAreReadFromTheFile() throws Exception {
+    TollgateConfig config = loader.load(resource("full.yaml"), Map.of());
+
+    assertThat(config.channels()).singleElement().satisfies(channel -> {
+      assertThat(channel.name()).isEqualTo("openai-main");
+      assertThat(channel.type()).isEqualTo("openai");
+      assertThat(channel.baseUrl()).isEqualTo("https://api.openai.com/v1");
+      assertThat(channel.key()).isEqualTo("sk-provider-secret");
+      assertThat(channel.models()).containsExactly("gpt-4o", "gpt-4o-mini");
+      assertThat(channel.modelMapping()).containsExactly(Map.entry("gpt-4o", "gpt-4o-2024-08-06"));
+      assertThat(channel.priority()).isEqualTo(10);
+      assertThat(channel.weight()).isEqualTo(3);
+    });
+    assertThat(config.keys()).singleElement().satisfies(key -> {
+      assertThat(key.name()).isEqualTo("ci");
+      assertThat(key.quotaCents()).isEqualTo(500L);
+      assertThat(key.models()).containsExactly("gpt-4o-mini");
+      assertThat(Dates.parse(key.expires())).isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    });
+  }
+
+  @Test
+  void emptyFileGivesDefaults() throws IOException {
+    TollgateConfig config = loader.load(yaml(""), Map.of());
+
+    assertThat(config).isEqualTo(TollgateConfig.defaults());
+  }
+
+  @Test
+  void noFileGivesDefaults() {
+    TollgateConfig config = loader.load(null, Map.of());
+
+    assertThat(config).isEqualTo(TollgateConfig.defaults());
+    assertThat(config.server().port()).isEqualTo(8080);
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+    assertThat(config.server().bodyLimitBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(config.upstream().firstByteTimeoutMs()).isEqualTo(300_000);
+    assertThat(config.dataDir()).isEqualTo("./data");
+    assertThat(config.channels()).isEmpty();
+    assertThat(config.keys()).isEmpty();
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("./data").resolve("tollgate.db"));
+  }
+
+  @Test
+  void missingFileIsAConfigError() {
+    assertThatThrownBy(() -> loader.load(dir.resolve("absent.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("absent.yaml");
+  }
+
+  @Test
+  void configVariableChoosesTheFile() throws IOException {
+    Path file = yaml("server:\n  port: 7000\n");
+
+    TollgateConfig config = loader.load(null, Map.of("TOLLGATE_CONFIG", file.toString()));
+
+    assertThat(config.server().port()).isEqualTo(7000);
+  }
+
+  @Test
+  void unknownTopLevelKeyIsAConfigError() throws IOException {
+    Path file = yaml("server:\n  port: 9000\nsevrer_typo: 1\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sevrer_typo");
+  }
+
+  @Test
+  void unknownNestedKeyIsAConfigError() throws IOException {
+    Path file = yaml("server:\n  prot: 9000\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("prot");
+  }
+
+  @Test
+  void camelCaseKeyIsNotAcceptedForSnakeCase() throws IOException {
+    Path file = yaml("dataDir: /x\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void wrongValueTypeIsAConfigError() throws IOException {
+    Path file = yaml("server:\n  port: not-a-number\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("invalid configuration");
+  }
+
+  @Test
+  void fileThatIsNotAMappingIsAConfigError() throws IOException {
+    Path file = yaml("- a\n- b\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mapping");
+  }
+
+  @Test
+  void malformedYamlIsAConfigError() throws IOException {
+    Path file = yaml("server: [unclosed\n");
+
+    assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void environmentOverridesTakePrecedenceOverTheFile() throws Exception {
+    Map<String, String> env = Map.of(
+        "TOLLGATE_SERVER_PORT", "9191",
+        "TOLLGATE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "1234",
+        "TOLLGATE_DATA_DIR", "/tmp/elsewhere",
+        "TOLLGATE_SECRET_KEY", "c2VjcmV0",
+        "UNRELATED", "x");
+
+    TollgateConfig config = loader.load(resource("full.yaml"), env);
+
+    assertThat(config.server().port()).isEqualTo(9191);
+    assertThat(config.server().host()).isEqualTo("127.0.0.1"); // untouched settings stay from the file
+    assertThat(config.upstream().firstByteTimeoutMs()).isEqualTo(1234);
+    assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
+    assertThat(config.dataDir()).isEqualTo("/tmp/elsewhere");
+    assertThat(config.secretKey()).isEqualTo("c2VjcmV0");
+    assertThat(config.channels()).hasSize(1);
+  }
+
+  @Test
+  void environmentOverridesApplyWithoutAFile() {
+    TollgateConfig config = loader.load(null, Map.of("TOLLGATE_SERVER_PORT", "9292", "TOLLGATE_DATABASE_URL", "jdbc:sqlite:/tmp/x.db"));
+
+    assertThat(config.server().port()).isEqualTo(9292);
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:/tmp/x.db");
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void invalidEnvironmentValueIsAConfigError() {
+    assertThatThrownBy(() -> loader.load(null, Map.of("TOLLGATE_SERVER_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void knownVariablesListsEveryScalarSettingAndNoLists() {
+    assertThat(ConfigLoader.knownVariables())
+        .contains(
+            "TOLLGATE_CONFIG",
+            "TOLLGATE_SERVER_HOST",
+            "TOLLGATE_SERVER_PORT",
+            "TOLLGATE_SERVER_BODY_LIMIT_BYTES",
+            "TOLLGATE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS",
+            "TOLLGATE_DATABASE_URL",
+            "TOLLGATE_USAGE_BATCH_SIZE",
+            "TOLLGATE_DATA_DIR",
+            "TOLLGATE_SECRET_KEY")
+        .doesNotContain("TOLLGATE_CHANNELS", "TOLLGATE_KEYS")
+        .doesNotHaveDuplicates()
+        .allSatisfy(name -> assertThat(name).matches("TOLLGATE_[A-Z0-9_]+"));
+  }
+
+  @Test
+  void everyKnownVariableIsHonoured() {
+    // Each variable, set alone, must change the loaded config: numbers for numeric settings,
+    // text for the others (a number is refused by no text setting, so try it first).
+    for (String variable : ConfigLoader.knownVariables()) {
+      if (variable.equals("TOLLGATE_CONFIG")) {
+        continue;
+      }
+      TollgateConfig config;
+      try {
+        config = loader.load(null, Map.of(variable, "4321"));
+      } catch (ConfigException numberRefused) {
+        config = loader.load(null, Map.of(variable, "custom"));
+      }
+      assertThat(config).as(variable).isNotEqualTo(TollgateConfig.defaults());
+    }
+  }
+}

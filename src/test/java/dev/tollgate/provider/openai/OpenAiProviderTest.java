@@ -1,0 +1,40 @@
+package dev.tollgate.provider.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OpenAiProviderTest {
+
+  private final OpenAiProvider provider = new OpenAiProvider();
+
+  @ParameterizedTest
+  @CsvSource({
+      "https://api.openai.com/v1,              https://api.openai.com/v1/chat/completions",
+      "https://api.openai.com/v1/,             https://api.openai.com/v1/chat/completions",
+      "https://api.openai.com/v1//,            https://api.openai.com/v1/chat/completions",
+      "https://api.openai.com,                 https://api.openai.com/v1/chat/completions",
+      "https://api.openai.com/,                https://api.openai.com/v1/chat/completions",
+      "http://localhost:11434,                 http://localhost:11434/v1/chat/completions",
+      "http://10.0.0.5:8000/,                  http://10.0.0.5:8000/v1/chat/completions",
+      "https://openrouter.ai/api/v1,           https://openrouter.ai/api/v1/chat/completions",
+      "https://api.groq.com/openai/v1/,        https://api.groq.com/openai/v1/chat/completions",
+      "https://example.com/custom,             https://example.com/custom/chat/completions"})
+  void chatUrlJoinsTheBaseUrlAndAddsV1ToABareHost(String baseUrl, String expected) {
+    assertThat(provider.chatUrl(baseUrl, "gpt-4o", false)).isEqualTo(expected);
+    assertThat(provider.chatUrl(baseUrl, "gpt-4o", true)).isEqualTo(expected);
+  }
+
+  @Test
+  void authenticatesWithABearerHeader() {
+    Map<String, String> headers = new LinkedHashMap<>();
+
+    provider.authenticate("sk-upstream", headers::put);
+
+    assertThat(headers).containsExactly(Map.entry("Authorization", "Bearer sk-upstream"));
+  }
+}
