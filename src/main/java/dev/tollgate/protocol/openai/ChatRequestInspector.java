@@ -3,7 +3,6 @@ package dev.tollgate.protocol.openai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tollgate.protocol.GatewayError;
 import java.io.IOException;
 
@@ -17,8 +16,7 @@ import java.io.IOException;
  */
 public final class ChatRequestInspector {
 
-  private static final JsonFactory JSON =
-      JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+  private static final JsonFactory JSON = OpenAiJson.FACTORY;
 
   private ChatRequestInspector() {}
 

@@ -9,7 +9,7 @@ import java.io.IOException;
 /** Reads OpenAI {@code usage} objects with a streaming parser (no tree per response). */
 public final class OpenAiUsage {
 
-  static final JsonFactory JSON = new JsonFactory();
+  static final JsonFactory JSON = OpenAiJson.FACTORY;
 
   private OpenAiUsage() {}
 

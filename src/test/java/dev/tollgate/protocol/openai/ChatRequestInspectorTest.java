@@ -355,4 +355,13 @@ class ChatRequestInspectorTest {
 
     assertThat(text(upstream)).isEqualTo("{\"stream_options\":{\"include_usage\":true}," + json.substring(1));
   }
+
+  @Test
+  void aBase64ImageLargerThanJacksonsDefaultStringCapIsAccepted() {
+    String image = "data:image/png;base64," + "A".repeat(21 * 1024 * 1024);
+    String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+        + "\"image_url\":{\"url\":\"" + image + "\"}}]}]}";
+
+    assertThat(ChatRequestInspector.inspect(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).model()).isEqualTo("m");
+  }
 }

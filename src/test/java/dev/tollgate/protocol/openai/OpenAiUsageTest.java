@@ -21,19 +21,33 @@ class OpenAiUsageTest {
          "system_fingerprint":"fp_abc"}
         """;
 
-    assertThat(OpenAiUsage.fromResponseBody(body.getBytes(UTF_8))).isEqualTo(new Usage(120, 9, 64, 4));
+    assertThat(OpenAiUsage.readResponse(body.getBytes(UTF_8))).isEqualTo(new OpenAiUsage.ResponseFacts(true, new Usage(120, 9, 64, 4)));
   }
 
   @Test
   void missingDetailsAreZero() {
     String body = "{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"prompt_tokens_details\":null,\"completion_tokens_details\":null}}";
 
-    assertThat(OpenAiUsage.fromResponseBody(body.getBytes(UTF_8))).isEqualTo(new Usage(5, 2, 0, 0));
+    assertThat(OpenAiUsage.readResponse(body.getBytes(UTF_8)).usage()).isEqualTo(new Usage(5, 2, 0, 0));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"id\":\"x\",\"choices\":[]}", "{\"usage\":null}", "not json", "[]", ""})
-  void bodyWithoutUsageGivesNull(String body) {
-    assertThat(OpenAiUsage.fromResponseBody(body.getBytes(UTF_8))).isNull();
+  @ValueSource(strings = {"{\"id\":\"x\",\"choices\":[]}", "{\"usage\":null}"})
+  void wellFormedBodyWithoutUsageHasNone(String body) {
+    assertThat(OpenAiUsage.readResponse(body.getBytes(UTF_8))).isEqualTo(new OpenAiUsage.ResponseFacts(true, null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not json", "[]", "", "{\"usage\":{\"prompt_tokens\":1}", "{} trailing", "<html>502</html>"})
+  void anythingButOneJsonObjectIsMalformed(String body) {
+    assertThat(OpenAiUsage.readResponse(body.getBytes(UTF_8)).wellFormed()).isFalse();
+  }
+
+  @Test
+  void stringsLargerThanJacksonsDefaultCapAreRead() {
+    String image = "A".repeat(21 * 1024 * 1024);
+    String body = "{\"data\":[{\"b64_json\":\"" + image + "\"}],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":0}}";
+
+    assertThat(OpenAiUsage.readResponse(body.getBytes(UTF_8)).usage()).isEqualTo(new Usage(7, 0, 0, 0));
   }
 }
