@@ -36,19 +36,9 @@ public final class ChannelRepository {
     long now = clock.millis();
     long id =
         sql.insert(
-            "INSERT INTO channels (name, type, base_url, secret_enc, models, model_mapping, priority,"
-                + " weight, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            spec.name(),
-            spec.type(),
-            spec.baseUrl(),
-            secrets.encrypt(spec.secret()),
-            String.join(",", spec.models()),
-            mappingJson(spec.modelMapping()),
-            spec.priority(),
-            spec.weight(),
-            ChannelStatus.ENABLED.dbValue(),
-            now,
-            now);
+            "INSERT INTO channels (type, base_url, secret_enc, models, model_mapping, priority, weight,"
+                + " status, updated_at, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            withValues(spec, now, spec.name(), now));
     return findById(id).orElseThrow();
   }
 
@@ -61,17 +51,26 @@ public final class ChannelRepository {
     sql.update(
         "UPDATE channels SET type = ?, base_url = ?, secret_enc = ?, models = ?, model_mapping = ?,"
             + " priority = ?, weight = ?, status = ?, updated_at = ? WHERE id = ?",
-        spec.type(),
-        spec.baseUrl(),
-        secrets.encrypt(spec.secret()),
-        String.join(",", spec.models()),
-        mappingJson(spec.modelMapping()),
-        spec.priority(),
-        spec.weight(),
-        ChannelStatus.ENABLED.dbValue(),
-        clock.millis(),
-        existing.get().id());
+        withValues(spec, clock.millis(), existing.get().id()));
     return findById(existing.get().id()).orElseThrow();
+  }
+
+  /** The spec's column values (type … updated_at, as in the statements above), then extras. */
+  private Object[] withValues(ChannelSpec spec, long updatedAt, Object... extras) {
+    Object[] common = {
+      spec.type(),
+      spec.baseUrl(),
+      secrets.encrypt(spec.secret()),
+      String.join(",", spec.models()),
+      mappingJson(spec.modelMapping()),
+      spec.priority(),
+      spec.weight(),
+      ChannelStatus.ENABLED.dbValue(),
+      updatedAt
+    };
+    Object[] all = Arrays.copyOf(common, common.length + extras.length);
+    System.arraycopy(extras, 0, all, common.length, extras.length);
+    return all;
   }
 
   public Optional<Channel> findById(long id) {

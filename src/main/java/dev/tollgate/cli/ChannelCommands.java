@@ -86,12 +86,7 @@ final class ChannelCommands {
     @Override
     public Integer call() {
       boolean changed = parent.admin.withStores(stores -> stores.channels().setStatus(id, target()));
-      if (!changed) {
-        spec.commandLine().getErr().println("tollgate: no channel with id " + id);
-        return 1;
-      }
-      spec.commandLine().getErr().println("channel " + id + " " + target().dbValue());
-      return 0;
+      return StatusReport.of(spec, "channel", id, changed, target().dbValue());
     }
   }
 

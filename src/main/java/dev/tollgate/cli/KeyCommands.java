@@ -75,12 +75,7 @@ final class KeyCommands {
     @Override
     public Integer call() {
       boolean changed = parent.admin.withStores(stores -> stores.keyService().setStatus(id, target()));
-      if (!changed) {
-        spec.commandLine().getErr().println("tollgate: no key with id " + id);
-        return 1;
-      }
-      spec.commandLine().getErr().println("key " + id + " " + target().dbValue() + " (takes effect within 1 s)");
-      return 0;
+      return StatusReport.of(spec, "key", id, changed, target().dbValue());
     }
   }
 
