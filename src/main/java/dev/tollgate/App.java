@@ -104,11 +104,16 @@ public final class App implements AutoCloseable {
         .setTcpNoDelay(true)
         .setIdleTimeout(0);
     int instances = vertxOptions.getEventLoopPoolSize();
-    await(vertx.deployVerticle(
-        () -> new GatewayVerticle(serverOptions,
-            v -> HttpApi.router(v, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2)),
-            servers),
-        new DeploymentOptions().setInstances(instances)));
+    try {
+      await(vertx.deployVerticle(
+          () -> new GatewayVerticle(serverOptions,
+              v -> HttpApi.router(v, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2)),
+              servers),
+          new DeploymentOptions().setInstances(instances)));
+    } catch (RuntimeException e) {
+      stop(); // the port may be taken: release threads, pool and database before failing
+      throw e;
+    }
     LOG.info("Tollgate listening on {}:{} ({} event loops, database {})",
         config.server().host(), config.server().port(), instances, database.dialect());
   }

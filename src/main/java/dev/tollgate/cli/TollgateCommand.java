@@ -34,7 +34,13 @@ public final class TollgateCommand {
         commandLine.getErr().println("tollgate: " + e.getMessage());
         return 2;
       }
-      throw e;
+      // Operators get the cause chain in one line each, not a stack trace.
+      StringBuilder message = new StringBuilder("tollgate: failed: ").append(e.getMessage());
+      for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+        message.append("\n  caused by: ").append(cause.getMessage());
+      }
+      commandLine.getErr().println(message);
+      return 1;
     });
     return cli;
   }

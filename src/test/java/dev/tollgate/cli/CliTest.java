@@ -133,6 +133,17 @@ class CliTest {
   }
 
   @Test
+  void serveOnAPortInUseFailsWithAMessageNotAStackTrace() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Files.writeString(configFile, "data_dir: " + dir.resolve("data") + "\nserver:\n  host: 127.0.0.1\n  port: "
+          + taken.getLocalPort() + "\n");
+      Run run = tollgate("serve");
+      assertThat(run.exit()).isEqualTo(1);
+      assertThat(run.err()).startsWith("tollgate: failed: ").contains("caused by").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void channelsAndKeysDeclaredInTheConfigFileServeRequests() throws Exception {
     try (MockOpenAiUpstream upstream = new MockOpenAiUpstream()) {
       String declaredKey = "sk-declared-in-config-0123456789abcdefghij";
