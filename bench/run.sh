@@ -143,7 +143,7 @@ trap 'log "terminated"; exit 143' TERM
 # --- ports ------------------------------------------------------------------------------------
 port_busy() {
   if command -v ss >/dev/null 2>&1; then
-    [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ] && return 0
+    [ -n "$(ss -Htln "( sport = :$1 )" 2>/dev/null)" ] && return 0
   fi
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -156,6 +156,7 @@ pick_port() { # prints a free port >= NEXT_PORT and advances NEXT_PORT past it
   PORT=$NEXT_PORT
   NEXT_PORT=$((NEXT_PORT + 1))
 }
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 pick_port; UP_JSON_PORT=$PORT
 pick_port; UP_SSE_PORT=$PORT
 pick_port; PROXY_JSON_PORT=$PORT
@@ -311,6 +312,7 @@ wait_port() { # name pid port seconds
   return 1
 }
 
+declare -A MASTER_PID
 start_nginx() { # name prefix port...
   local name=$1 prefix=$2 pid port
   shift 2
@@ -319,6 +321,7 @@ start_nginx() { # name prefix port...
   "$NGINX" -p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$prefix/stdout.log" 2>&1 &
   pid=$!
   STARTED+=("$name:$pid")
+  MASTER_PID[$name]=$pid
   for port in "$@"; do
     wait_port "$name" "$pid" "$port" 10 || {
       tail -n 20 "$prefix/error.log" "$prefix/stdout.log" >&2 2>/dev/null || true
@@ -358,7 +361,7 @@ find_java() { # a java >= 21, looked up like the launcher does
 }
 
 tg() { # runs the snapshot jar with the same environment as `serve`
-  (cd "$TG_DIR" && TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_PORT="$TOLLGATE_PORT" \
+  (cd "$TG_DIR" && TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_HOST=127.0.0.1 TOLLGATE_SERVER_PORT="$TOLLGATE_PORT" \
     timeout -k 5 120 "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$TG_DIR/tollgate.jar" "$@")
 }
 
@@ -388,7 +391,7 @@ if has_target tollgate; then
   [[ "$KEY" == sk-* ]] || log "warning: the API key does not start with sk- (${KEY:0:6}...)"
 
   log "starting Tollgate on 127.0.0.1:$TOLLGATE_PORT"
-  (cd "$TG_DIR" && TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_PORT="$TOLLGATE_PORT" \
+  (cd "$TG_DIR" && TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_HOST=127.0.0.1 TOLLGATE_SERVER_PORT="$TOLLGATE_PORT" \
     exec "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$TG_DIR/tollgate.jar" serve) >"$TG_LOG" 2>&1 &
   TG_PID=$!
   STARTED+=("tollgate:$TG_PID")
@@ -458,9 +461,32 @@ check_response() { # target mode when
     die "$target $mode: bad response ($when)"
   fi
   MIN_BYTES=$((hsize + bsize))
+  [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + 1))
+  return 0
 }
 
-declare -A RES_RPS RES_P50 RES_P99 RES_REQ
+declare -A RES_RPS RES_P50 RES_P99 RES_REQ RES_CPU
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# CPU time (clock ticks, user + system, all threads) used so far by the processes serving a target:
+# the nginx master and its workers, or Tollgate's JVM. Only the hop under test, not the stand-in.
+target_pids() {
+  local master
+  case "$1" in
+    upstream) master=${MASTER_PID[nginx-upstream]} ;;
+    nginx-proxy) master=${MASTER_PID[nginx-proxy]} ;;
+    tollgate) echo "$TG_PID"; return 0 ;;
+  esac
+  echo "$master" $(pgrep -P "$master" 2>/dev/null || true)
+}
+cpu_ticks() { # pid... -> sum of utime + stime
+  local total=0 p t
+  for p in "$@"; do
+    t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
 run_wrk() { # target mode duration kind(warmup|measure)
   local target=$1 mode=$2 dur=$3 kind=$4 url auth out rc=0 secs
   url=$(url_of "$target" "$mode")
@@ -471,7 +497,11 @@ run_wrk() { # target mode duration kind(warmup|measure)
     timeout -k 5 $((secs + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$dur" --timeout "$REQ_TIMEOUT" --latency \
     -s "$BENCH_DIR/chat.lua" "$url" >"$out" 2>&1 &
   WRK_PID=$!
+  local pids ticks_before
+  pids=$(target_pids "$target")
+  ticks_before=$(cpu_ticks $pids)
   wait "$WRK_PID" || rc=$?
+  local ticks=$(($(cpu_ticks $pids) - ticks_before))
   WRK_PID=
   local line
   line=$(grep '^BENCH_RESULT ' "$out" | tail -n1 || true)
@@ -500,11 +530,15 @@ run_wrk() { # target mode duration kind(warmup|measure)
     cat "$out" >&2
     die "$target $mode ($kind): $per_req bytes per response on average, a good response takes $MIN_BYTES"
   fi
+  [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + ${R[requests]}))
   if [ "$kind" = measure ]; then
     RES_RPS[$target/$mode]=${R[rps]}
     RES_P50[$target/$mode]=${R[p50_us]}
     RES_P99[$target/$mode]=${R[p99_us]}
     RES_REQ[$target/$mode]=${R[requests]}
+    # CPU per request (µs) and average cores busy, for the processes of this hop only
+    RES_CPU[$target/$mode]=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="${R[requests]}" -v d="${R[duration_us]}" \
+      'BEGIN { printf "%.1f %.2f", t / hz * 1e6 / n, t / hz / (d / 1e6) }')
   fi
   log "$(printf '%-10s %-11s %-7s %10.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)' "$mode" "$target" "$kind" \
     "${R[rps]}" "$(awk -v u="${R[p50_us]}" 'BEGIN{print u/1000}')" "$(awk -v u="${R[p99_us]}" 'BEGIN{print u/1000}')" "${R[requests]}")"
@@ -529,16 +563,19 @@ done
 NOTES=()
 if [ -n "$TG_PID" ]; then
   stop_pid tollgate "$TG_PID"
-  n_err=$(grep -Eci '(^|[^a-z])(error|exception)([^a-z]|$)' "$TG_LOG" || true)
-  if [ "$n_err" -gt 0 ]; then
-    NOTES+=("tollgate log: $n_err line(s) mention error/exception, e.g.:")
-    while IFS= read -r l; do NOTES+=("  $l"); done < <(grep -Ei '(^|[^a-z])(error|exception)([^a-z]|$)' "$TG_LOG" | head -n 5 | cut -c1-200)
-    KEEP=1
+  n_err=$(grep -Ec '(^|[^A-Za-z])(ERROR|SEVERE|FATAL)([^A-Za-z]|$)|Exception' "$TG_LOG" || true)
+  n_warn=$(grep -Ec '(^|[^A-Za-z])WARN(ING)?([^A-Za-z]|$)' "$TG_LOG" || true)
+  if [ $((n_err + n_warn)) -gt 0 ]; then
+    NOTES+=("tollgate log: $n_err error/exception and $n_warn warning line(s)$([ "$KEEP" = 1 ] && echo " (full log: $TG_LOG)" || echo " (BENCH_KEEP=1 keeps the full log)"), e.g.:")
+    while IFS= read -r l; do NOTES+=("  $l"); done < <(grep -E '(^|[^A-Za-z])(ERROR|SEVERE|FATAL|WARN(ING)?)([^A-Za-z]|$)|Exception' "$TG_LOG" | head -n 6 | cut -c1-220)
   fi
+  NOTES+=("tollgate requests completed: $TG_SENT (wrk warm-ups and runs + curl checks; up to $CONNECTIONS more per wrk run were in flight when it stopped)")
   if command -v sqlite3 >/dev/null 2>&1; then
     while IFS= read -r db; do
       for table in $(sqlite3 "$db" "select name from sqlite_master where type='table' and name like '%usage%'" 2>/dev/null); do
-        NOTES+=("tollgate usage records: $(sqlite3 "$db" "select count(*) from \"$table\"" 2>/dev/null) row(s) in ${db#"$TG_DATA"/}:$table")
+        rows=$(sqlite3 "$db" "select count(*) from \"$table\"" 2>/dev/null || echo '?')
+        by_status=$(sqlite3 -separator ': ' "$db" "select status, count(*) from \"$table\" group by status" 2>/dev/null | paste -sd, - | sed 's/,/, /g' || true)
+        NOTES+=("tollgate usage records: $rows row(s) in ${db#"$TG_DATA"/}:$table${by_status:+ (by status: $by_status)}")
       done
     done < <(find "$TG_DATA" -type f \( -name '*.db' -o -name '*.sqlite' -o -name '*.sqlite3' \) 2>/dev/null)
   fi
@@ -552,15 +589,22 @@ report() {
   if has_target tollgate; then
     echo "tollgate: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit'), $("$JAVA" -version 2>&1 | head -n1)${TOLLGATE_JAVA_OPTS:+, TOLLGATE_JAVA_OPTS=$TOLLGATE_JAVA_OPTS}"
   fi
+  if [ -n "$TG_PID" ]; then
+    local listening
+    listening=$(grep -m1 -o 'listening on .*' "$TG_LOG" 2>/dev/null || true)
+    [ -z "$listening" ] || echo "tollgate: $listening"
+  fi
+  echo "load average before the run: $LOAD_BEFORE (anything else busy on the machine skews all figures)"
   echo "wrk: $CONNECTIONS connections, $THREADS threads, $DURATION per run (warm-up $WARMUP; tollgate $TOLLGATE_WARMUP), all on 127.0.0.1"
   echo
-  printf '%-11s %-12s %10s %10s %10s\n' mode target 'req/s' p50 p99
-  local mode target key
+  printf '%-11s %-12s %10s %10s %10s %12s %6s\n' mode target 'req/s' p50 p99 'cpu us/req' cores
+  local mode target key cpu_us cores
   for mode in $MODES; do
     for target in upstream nginx-proxy tollgate; do
       key=$target/$mode
       [ -n "${RES_RPS[$key]:-}" ] || continue
-      printf '%-11s %-12s %10.0f %10s %10s\n' "$mode" "$target" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")"
+      read -r cpu_us cores <<<"${RES_CPU[$key]}"
+      printf '%-11s %-12s %10.0f %10s %10s %11s %6s\n' "$mode" "$target" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
     done
   done
   if has_target tollgate && has_target nginx-proxy; then
@@ -572,6 +616,11 @@ report() {
     echo
     echo "ratio tollgate/nginx-proxy (req/s): $(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')"
     echo "latency tollgate - nginx-proxy:     $(IFS=';'; echo "${lat[*]}" | sed 's/;/; /g')"
+    local cpu=()
+    for mode in $MODES; do
+      cpu+=("$mode $(awk -v a="${RES_CPU[tollgate/$mode]%% *}" -v b="${RES_CPU[nginx-proxy/$mode]%% *}" 'BEGIN { printf "%.1f", a / b }')x")
+    done
+    echo "cpu per request tollgate/nginx-proxy: $(IFS=,; echo "${cpu[*]}" | sed 's/,/, /g')"
   fi
   local n
   for n in "${NOTES[@]}"; do echo "$n"; done
