@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.function.Function;
 
@@ -15,11 +17,11 @@ import java.util.function.Function;
 public final class GatewayVerticle extends VerticleBase {
 
   private final HttpServerOptions options;
-  private final Function<io.vertx.core.Vertx, Router> routes;
+  private final Function<Vertx, Handler<HttpServerRequest>> routes;
   private final List<HttpServer> servers;
 
   /** @param servers collects the started servers, for a graceful shutdown */
-  public GatewayVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes, List<HttpServer> servers) {
+  public GatewayVerticle(HttpServerOptions options, Function<Vertx, Handler<HttpServerRequest>> routes, List<HttpServer> servers) {
     this.options = options;
     this.routes = routes;
     this.servers = servers;

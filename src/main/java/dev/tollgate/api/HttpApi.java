@@ -5,7 +5,9 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.relay.ChatCompletionsRelay;
 import dev.tollgate.relay.ModelList;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -22,7 +24,8 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  public static Router router(
+  /** The gateway's routes for one event loop. */
+  public static Handler<HttpServerRequest> router(
       Vertx vertx, long bodyLimitBytes, ChatCompletionsRelay chat, ModelList models, BooleanSupplier databaseUp) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);

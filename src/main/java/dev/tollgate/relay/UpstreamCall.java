@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
@@ -34,7 +33,7 @@ final class UpstreamCall {
   }
 
   Future<HttpClientResponse> send(HttpClientAgent client, String url, MultiMap headers, byte[] body) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setHeaders(headers);
+    RequestOptions options = UpstreamTarget.of(url).post().setHeaders(headers);
     return client
         .request(options)
         .compose(
