@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Relays one OpenAI event stream to the client as it arrives, event by event, byte for byte —
@@ -31,7 +33,8 @@ final class StreamRelay {
   private final HttpServerResponse client;
   private final OpenAiStreamSniffer sniffer;
   private final SseReader reader;
-  private Buffer pending;
+  private final List<byte[]> ready = new ArrayList<>(4);
+  private boolean droppedSome;
   private boolean over;
 
   StreamRelay(
@@ -64,7 +67,7 @@ final class StreamRelay {
       return;
     }
     call.activity();
-    pending = null;
+    boolean continuesAnEvent = reader.heldBytes() > 0;
     try {
       reader.feed(chunk.getBytes());
     } catch (SseReader.EventTooLargeException e) {
@@ -73,7 +76,16 @@ final class StreamRelay {
       call.cancel();
       return;
     }
-    flush();
+    if (!continuesAnEvent && !droppedSome && reader.heldBytes() == 0) {
+      // The usual case: the chunk held whole events, all relayed. Send the upstream's own buffer.
+      ready.clear();
+      if (!client.closed()) {
+        client.write(chunk);
+      }
+    } else {
+      flush();
+    }
+    droppedSome = false;
     if (client.writeQueueFull()) {
       upstream.pause();
     }
@@ -81,21 +93,22 @@ final class StreamRelay {
 
   /** Collects the events of one upstream chunk so they go out in one write. */
   private void onEvent(SseEvent event) {
-    if (!sniffer.onEvent(event)) {
-      return;
-    }
-    if (pending == null) {
-      pending = Buffer.buffer(event.raw());
+    if (sniffer.onEvent(event)) {
+      ready.add(event.raw());
     } else {
-      pending.appendBytes(event.raw());
+      droppedSome = true;
     }
   }
 
   private void flush() {
-    if (pending != null && !client.closed()) {
-      client.write(pending);
+    if (!ready.isEmpty() && !client.closed()) {
+      Buffer out = Buffer.buffer(ready.size() == 1 ? ready.get(0).length : 256);
+      for (byte[] raw : ready) {
+        out.appendBytes(raw);
+      }
+      client.write(out);
     }
-    pending = null;
+    ready.clear();
   }
 
   private void onUpstreamEnd() {

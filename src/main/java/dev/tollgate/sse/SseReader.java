@@ -74,6 +74,11 @@ public final class SseReader {
     }
   }
 
+  /** Bytes of an event not yet complete, held until its blank line arrives. */
+  public int heldBytes() {
+    return length;
+  }
+
   /** True when a partial event is held (the stream ended mid-event if it closes now). */
   public boolean hasPartialEvent() {
     return length > 0 && !onlyBlankSoFar();

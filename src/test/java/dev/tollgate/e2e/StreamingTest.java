@@ -41,7 +41,7 @@ class StreamingTest {
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
     gateway.addChannel(upstream.baseUrl(),
-        List.of("mock-text", "mock-slow", "mock-cut", "mock-stall", "mock-endless", "mock-nousage"), Map.of());
+        List.of("mock-text", "mock-slow", "mock-cut", "mock-stall", "mock-endless", "mock-nousage", "mock-fragmented"), Map.of());
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
   }
@@ -52,12 +52,14 @@ class StreamingTest {
     upstream.close();
   }
 
-  private static HttpResponse<InputStream> open(String model) throws Exception {
+  /** Opens a stream: {@code modelOrBody} is a model name, or a whole request body. */
+  private static HttpResponse<InputStream> open(String modelOrBody) throws Exception {
+    String body = modelOrBody.startsWith("{") ? modelOrBody : chat(modelOrBody, true);
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(15))
         .header("Authorization", "Bearer " + key)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(chat(model, true)))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
     return Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
   }
@@ -166,5 +168,28 @@ class StreamingTest {
     assertThat(record.promptTokens()).isEqualTo(11);
     assertThat(record.completionTokens()).isEqualTo(3);
     assertThat(record.stream()).isTrue();
+  }
+
+  @Test
+  void fragmentedStreamIsRelayedByteForByteWhenTheClientAskedForUsage() throws Exception {
+    String body = "{\"model\":\"mock-fragmented\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    HttpResponse<InputStream> response = open(body);
+
+    String relayed = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(relayed).isEqualTo(MockOpenAiUpstream.FRAGMENTED_STREAM);
+  }
+
+  @Test
+  void fragmentedStreamLosesOnlyTheUsageChunkWhenTheClientDidNotAsk() throws Exception {
+    HttpResponse<InputStream> response = open("mock-fragmented");
+
+    String relayed = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+    String expected = MockOpenAiUpstream.FRAGMENTED_STREAM.replaceAll("data: \\{[^\\r]*\"usage\":\\{[^\\r]*\\r\\n\\r\\n", "");
+    assertThat(expected).isNotEqualTo(MockOpenAiUpstream.FRAGMENTED_STREAM);
+    assertThat(relayed).isEqualTo(expected);
+    UsageRecord record = Records.await(gateway, requestId(response));
+    assertThat(record.promptTokens()).isEqualTo(11);
+    assertThat(record.tokensEstimated()).isFalse();
   }
 }

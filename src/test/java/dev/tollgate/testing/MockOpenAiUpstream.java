@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code mock-cut}: a stream cut after two chunks (connection reset)
  *   <li>{@code mock-stall}: a stream that goes silent after one chunk
  *   <li>{@code mock-endless}: a stream that emits a chunk every 20 ms until the connection closes
+ *   <li>{@code mock-fragmented}: {@link #FRAGMENTED_STREAM} in 7-byte writes, cut mid-line and
+ *       mid-character, with CRLF line endings and a comment
  * </ul>
  */
 public final class MockOpenAiUpstream implements AutoCloseable {
@@ -127,6 +129,7 @@ public final class MockOpenAiUpstream implements AutoCloseable {
         response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
       }
       case "mock-endless" -> endless(response, model);
+      case "mock-fragmented" -> fragmented(response, model);
       default -> text(response, model, stream, includeUsage, List.of("Hello", " there", "!"));
     }
   }
@@ -217,6 +220,31 @@ public final class MockOpenAiUpstream implements AutoCloseable {
       closedEarly.incrementAndGet();
       closed.countDown();
     });
+  }
+
+  /** The exact bytes {@code mock-fragmented} sends, usage chunk included. */
+  public static final String FRAGMENTED_STREAM =
+      ": keepalive\r\n\r\n"
+          + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Grüße \"},\"finish_reason\":null}]}\r\n\r\n"
+          + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"aus 東京 🌍\"},\"finish_reason\":null}]}\r\n\r\n"
+          + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\r\n\r\n"
+          + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":" + USAGE + "}\r\n\r\n"
+          + "data: [DONE]\r\n\r\n";
+
+  private void fragmented(HttpServerResponse response, String model) {
+    startStream(response);
+    byte[] bytes = FRAGMENTED_STREAM.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    writePieces(response, bytes, 0);
+  }
+
+  private void writePieces(HttpServerResponse response, byte[] bytes, int from) {
+    if (from >= bytes.length) {
+      response.end();
+      return;
+    }
+    int to = Math.min(bytes.length, from + 7);
+    response.write(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, from, to)));
+    vertx.setTimer(2, id -> writePieces(response, bytes, to));
   }
 
   private static void startStream(HttpServerResponse response) {

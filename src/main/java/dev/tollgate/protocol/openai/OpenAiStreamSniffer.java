@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.sse.SseEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Watches a passthrough OpenAI stream for what metering needs — usage, finish, the end marker,
@@ -12,7 +14,9 @@ import java.io.IOException;
  * the client's behalf is dropped when the client did not ask for it itself.
  *
  * <p>It also keeps the generated text in a bounded window so that, when the upstream sends no
- * usage at all, the caller can estimate the completion tokens. One instance per stream.
+ * usage at all, the caller can estimate the completion tokens. Content-only chunks are kept raw
+ * and parsed only when that estimate is asked for or the window fills: most upstreams report
+ * usage, and then they are never parsed. One instance per stream.
  */
 public final class OpenAiStreamSniffer {
 
@@ -28,6 +32,8 @@ public final class OpenAiStreamSniffer {
   private final boolean clientWantsUsage;
   private final TokenCounter counter;
   private final StringBuilder window = new StringBuilder();
+  private final List<String> deferred = new ArrayList<>();
+  private int deferredChars;
   private int countedCompletionTokens;
   private Usage usage;
   private boolean finished;
@@ -53,7 +59,59 @@ public final class OpenAiStreamSniffer {
     if (trimmed.isEmpty() || trimmed.charAt(0) != '{') {
       return true;
     }
+    if (!hasMember(trimmed, "\"usage\"", '{') && !hasMember(trimmed, "\"error\"", '{')) {
+      // The common chunk: content only. Parsing it costs more than relaying it, and its text is
+      // needed only if the upstream never reports usage, so it is parsed later, if at all.
+      if (hasMember(trimmed, "\"finish_reason\"", '"')) {
+        finished = true;
+      }
+      defer(trimmed);
+      return true;
+    }
     return readChunk(trimmed);
+  }
+
+  /**
+   * True when {@code key} appears followed by a colon and a value starting with {@code start}.
+   * Inside JSON strings quotes are escaped, so a key-like text in content never matches; a false
+   * match would only cost a full parse.
+   */
+  static boolean hasMember(String json, String key, char start) {
+    for (int at = json.indexOf(key); at >= 0; at = json.indexOf(key, at + 1)) {
+      int i = skipSpaces(json, at + key.length());
+      if (i < json.length() && json.charAt(i) == ':') {
+        i = skipSpaces(json, i + 1);
+        if (i < json.length() && json.charAt(i) == start) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static int skipSpaces(String text, int from) {
+    int i = from;
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private void defer(String chunk) {
+    deferred.add(chunk);
+    deferredChars += chunk.length();
+    if (deferredChars >= TEXT_WINDOW_CHARS) {
+      digestDeferred();
+    }
+  }
+
+  /** Parses the deferred chunks for their generated text (bounded memory for long streams). */
+  private void digestDeferred() {
+    for (String chunk : deferred) {
+      readChunk(chunk);
+    }
+    deferred.clear();
+    deferredChars = 0;
   }
 
   private boolean readChunk(String json) {
@@ -169,6 +227,7 @@ public final class OpenAiStreamSniffer {
 
   /** Completion tokens estimated from the text seen so far. */
   public int estimatedCompletionTokens() {
+    digestDeferred();
     int pending = window.isEmpty() ? 0 : counter.count(window.toString());
     return countedCompletionTokens + pending;
   }

@@ -213,4 +213,26 @@ class OpenAiStreamSnifferTest {
     assertThat(sniffer.sawFinish()).isTrue();
     assertThat(sniffer.estimatedCompletionTokens()).isEqualTo(1);
   }
+
+  @Test
+  void memberDetectionLooksAtValuesNotAtTextThatMentionsThem() {
+    assertThat(OpenAiStreamSniffer.hasMember("{\"usage\":null}", "\"usage\"", '{')).isFalse();
+    assertThat(OpenAiStreamSniffer.hasMember("{\"usage\" : \n {\"prompt_tokens\":1}}", "\"usage\"", '{')).isTrue();
+    assertThat(OpenAiStreamSniffer.hasMember("{\"content\":\"say \\\"usage\\\":{ please\",\"usage\":null}", "\"usage\"", '{'))
+        .as("escaped quotes inside content").isFalse();
+    assertThat(OpenAiStreamSniffer.hasMember("{\"finish_reason\":null}", "\"finish_reason\"", '"')).isFalse();
+    assertThat(OpenAiStreamSniffer.hasMember("{\"a\":{\"finish_reason\": \"stop\"}}", "\"finish_reason\"", '"')).isTrue();
+  }
+
+  @Test
+  void usageOnEveryChunkAsNullIsNotMistakenForTheUsageChunk() {
+    OpenAiStreamSniffer sniffer = new OpenAiStreamSniffer(false, text -> text.length());
+    String content = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}],\"usage\":null}";
+    String usage = "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}";
+
+    assertThat(sniffer.onEvent(new dev.tollgate.sse.SseEvent(new byte[0], null, content))).isTrue();
+    assertThat(sniffer.onEvent(new dev.tollgate.sse.SseEvent(new byte[0], null, usage))).isFalse();
+    assertThat(sniffer.reportedUsage()).isEqualTo(new dev.tollgate.protocol.Usage(3, 1, 0, 0));
+    assertThat(sniffer.estimatedCompletionTokens()).as("deferred content is still counted when asked").isEqualTo(2);
+  }
 }
