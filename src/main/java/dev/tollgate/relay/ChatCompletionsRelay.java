@@ -6,6 +6,7 @@ import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.openai.ChatRequestInspector;
+import dev.tollgate.protocol.openai.OpenAiAnswerText;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.protocol.openai.OpenAiUsage;
 import dev.tollgate.provider.Provider;
@@ -153,7 +154,7 @@ public final class ChatCompletionsRelay {
   /** Tries candidates in order until one answers; errors before the first byte move on. */
   private void attempt(RoutingContext rc, RelayContext cx, List<Channel> candidates, int index, GatewayError last) {
     if (rc.response().closed()) {
-      metering.record(cx, CLIENT_CLOSED, null, null, false, 0);
+      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
     if (index >= Math.min(candidates.size(), MAX_ATTEMPTS)) {
@@ -225,12 +226,13 @@ public final class ChatCompletionsRelay {
       }
       HttpServerResponse response = rc.response();
       if (response.closed()) {
-        metering.record(cx, CLIENT_CLOSED, null, usage, success, 0);
+        metering.record(cx, CLIENT_CLOSED, null, usage, success, () -> metering.estimator().count(OpenAiAnswerText.of(bytes)));
         return;
       }
       // Metered before the answer goes out: whatever a client has received is on record.
       // An upstream 4xx is the client's problem, passed through as the upstream worded it.
-      metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success, 0);
+      metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success,
+          () -> metering.estimator().count(OpenAiAnswerText.of(bytes)));
       response.setStatusCode(status);
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
       response.end(Buffer.buffer(bytes));
@@ -251,10 +253,10 @@ public final class ChatCompletionsRelay {
   private void reject(RoutingContext rc, RelayContext cx, GatewayError error) {
     HttpServerResponse response = rc.response();
     if (response.closed()) {
-      metering.record(cx, CLIENT_CLOSED, null, null, false, 0);
+      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
-    metering.record(cx, error.status(), error.code(), null, false, 0);
+    metering.record(cx, error.status(), error.code(), null, false, Metering.NOTHING);
     if (!response.ended()) {
       response
           .setStatusCode(error.status())

@@ -6,6 +6,7 @@ import dev.tollgate.protocol.openai.OpenAiPromptText;
 import dev.tollgate.usage.TokenEstimator;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageWriter;
+import java.util.function.IntSupplier;
 
 /**
  * Turns the end of a request into exactly one usage record, with the upstream's token counts or,
@@ -30,10 +31,11 @@ public final class Metering {
    *
    * @param usage the upstream's usage, or null when it sent none
    * @param generated an answer (or part of one) reached the client, so missing usage is estimated
-   * @param estimatedCompletion completion tokens counted by the relay, used when usage is null
+   * @param estimatedCompletion counts the completion tokens the relay saw; asked only when usage is
+   *     null, since counting costs a tokenizer pass
    */
   void record(
-      RelayContext cx, int status, ErrorCode error, Usage usage, boolean generated, int estimatedCompletion) {
+      RelayContext cx, int status, ErrorCode error, Usage usage, boolean generated, IntSupplier estimatedCompletion) {
     if (cx.metered || cx.key == null) {
       return;
     }
@@ -46,7 +48,7 @@ public final class Metering {
       completion = usage.completionTokens();
     } else if (estimated) {
       prompt = estimatePrompt(cx);
-      completion = estimatedCompletion;
+      completion = estimatedCompletion.getAsInt();
     } else {
       prompt = 0; // refused, or failed upstream: nothing was generated, nothing is owed
       completion = 0;
@@ -68,6 +70,9 @@ public final class Metering {
             status,
             error == null ? null : error.wireName()));
   }
+
+  /** For answers whose completion cannot be counted (nothing generated, or usage expected). */
+  static final IntSupplier NOTHING = () -> 0;
 
   private int estimatePrompt(RelayContext cx) {
     OpenAiPromptText.PromptText text = OpenAiPromptText.of(cx.request.body(), cx.request.bodyStart());

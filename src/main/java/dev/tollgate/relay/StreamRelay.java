@@ -158,6 +158,6 @@ final class StreamRelay {
   }
 
   private void meter(int status, ErrorCode error) {
-    metering.record(cx, status, error, sniffer.reportedUsage(), true, sniffer.estimatedCompletionTokens());
+    metering.record(cx, status, error, sniffer.reportedUsage(), true, sniffer::estimatedCompletionTokens);
   }
 }

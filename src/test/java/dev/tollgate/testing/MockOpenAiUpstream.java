@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code mock-text}: "Hello there!" (streamed as "Hello", " there", "!")
  *   <li>{@code mock-tools}: a get_weather call for Paris; after a tool result, a text answer
  *   <li>{@code mock-slow}: a stream whose last chunk waits for {@link #releaseSlow()}
- *   <li>{@code mock-nousage}: a stream that never reports usage
+ *   <li>{@code mock-nousage}: an answer (streamed or not) that never reports usage
  *   <li>{@code mock-500}, {@code mock-400}, {@code mock-hang}, {@code mock-garbage}: faults before any byte
  *   <li>{@code mock-cut}: a stream cut after two chunks (connection reset)
  *   <li>{@code mock-stall}: a stream that goes silent after one chunk
@@ -148,7 +148,8 @@ public final class MockOpenAiUpstream implements AutoCloseable {
       response.putHeader("content-type", "application/json").end(
           "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1730000000,\"model\":\"" + model
               + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(content)
-              + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + USAGE
+              + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+              + (model.equals("mock-nousage") ? "" : ",\"usage\":" + USAGE)
               + ",\"system_fingerprint\":\"fp_mock\",\"x_unknown_field\":{\"kept\":1.0}}");
       return;
     }
