@@ -42,6 +42,7 @@ public final class ChatCompletionsRelay {
   static final int MAX_ATTEMPTS = 3;
   /** Status recorded when the client went away first (nginx's convention). */
   static final int CLIENT_CLOSED = 499;
+  private static final List<String> RETRY_HINTS = List.of("retry-after", "retry-after-ms");
 
   private final Vertx vertx;
   private final HttpClientAgent client;
@@ -183,7 +184,9 @@ public final class ChatCompletionsRelay {
         .onSuccess(upstream -> onResponse(rc, cx, call, upstream, candidates, index))
         .onFailure(err -> {
           GatewayError error = classify(err, call);
-          LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, channel.id(), error.message());
+          if (!rc.response().closed()) { // a cancelled call (the client left) is not the channel's fault
+            LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, channel.id(), error.message());
+          }
           attempt(rc, cx, candidates, index + 1, error);
         });
   }
@@ -235,8 +238,19 @@ public final class ChatCompletionsRelay {
           () -> metering.estimator().count(OpenAiAnswerText.of(bytes)));
       response.setStatusCode(status);
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
+      copyRetryHints(upstream, response);
       response.end(Buffer.buffer(bytes));
     });
+  }
+
+  /** SDKs wait as long as these say before retrying a 429 or 503; the upstream knows best. */
+  private static void copyRetryHints(HttpClientResponse upstream, HttpServerResponse response) {
+    for (String name : RETRY_HINTS) {
+      String value = upstream.getHeader(name);
+      if (value != null) {
+        response.putHeader(name, value);
+      }
+    }
   }
 
   static GatewayError classify(Throwable err, UpstreamCall call) {

@@ -39,6 +39,9 @@ final class UpstreamCall {
         .compose(
             req -> {
               request = req;
+              // Failures reach the caller through the futures; without a handler Vert.x would
+              // also log every reset (e.g. of a call cancelled because the client left) as an error.
+              req.exceptionHandler(ignored -> {});
               sentAt = System.nanoTime();
               if (finished) { // cancelled while the connection was being made
                 req.reset();

@@ -38,7 +38,7 @@ class RelayErrorsTest {
   static void start() {
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
-    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-hang", "mock-garbage"), Map.of());
+    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-429", "mock-hang", "mock-garbage"), Map.of());
     gateway.addChannel("http://127.0.0.1:" + MockOpenAiUpstream.freePort() + "/v1", List.of("unreachable"), Map.of());
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
@@ -171,6 +171,23 @@ class RelayErrorsTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).isEqualTo(
         "{\"error\":{\"message\":\"mock: temperature out of range\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}");
+  }
+
+  @Test
+  void upstream429PassesThroughWithItsRetryAfter() {
+    HttpResponse<String> response = Http.postJson(url, key, chat("mock-429", false));
+    assertThat(response.statusCode()).isEqualTo(429);
+    assertThat(response.headers().firstValue("retry-after")).hasValue("7");
+    assertThat(response.headers().firstValue("x-ratelimit-remaining-requests"))
+        .as("the upstream account's limits are not the client's").isEmpty();
+    assertThat(response.body()).contains("rate_limit_exceeded");
+  }
+
+  @Test
+  void modelOutsideTheKeysListIs403() throws Exception {
+    String restricted = gateway.createKey("only-text", null, java.util.Set.of("mock-text"));
+    JsonNode error = error(Http.postJson(url, restricted, chat("mock-500", false)), 403, "forbidden");
+    assertThat(error.path("message").asText()).contains("mock-500");
   }
 
   @Test

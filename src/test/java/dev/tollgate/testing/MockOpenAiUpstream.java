@@ -113,6 +113,9 @@ public final class MockOpenAiUpstream implements AutoCloseable {
       case "mock-400" -> response.setStatusCode(400).putHeader("content-type", "application/json")
           .end("{\"error\":{\"message\":\"mock: temperature out of range\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}");
       case "mock-hang" -> { /* never answers */ }
+      case "mock-429" -> response.setStatusCode(429).putHeader("content-type", "application/json")
+          .putHeader("retry-after", "7").putHeader("x-ratelimit-remaining-requests", "0")
+          .end("{\"error\":{\"message\":\"mock: rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
       case "mock-garbage" -> response.putHeader("content-type", "text/html").end("<html>upstream proxy error</html>");
       case "mock-tools" -> {
         if (lastRole(request).equals("tool")) {
