@@ -36,8 +36,10 @@ public final class HttpApi {
       router.post(path).handler(body).handler(chat::handle);
     }
     for (String path : new String[] {"/v1/models", "/models"}) {
-      router.get(path).handler(models::handle);
+      router.get(path).handler(models::list);
     }
+    // Model ids may hold slashes (org/model), so the rest of the path is the id.
+    router.getWithRegex("/(?:v1/)?models/(?<id>.+)").handler(rc -> models.one(rc, rc.pathParam("id")));
 
     router.route().last().handler(rc -> openAiError(rc, GatewayError.of(ErrorCode.NOT_FOUND,
         "no route for " + rc.request().method() + " " + rc.request().path())));

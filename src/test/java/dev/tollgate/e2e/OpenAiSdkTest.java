@@ -175,6 +175,17 @@ class OpenAiSdkTest {
   }
 
   @Test
+  void oneModelIsRetrievedByIdAndAnUnknownOneIsNotFound() {
+    Model model = client.models().retrieve(com.openai.models.models.ModelRetrieveParams.builder().model("gpt-4.1").build());
+    assertThat(model.id()).isEqualTo("gpt-4.1");
+    assertThat(model.ownedBy()).isEqualTo("openai");
+
+    assertThatThrownBy(() -> client.models().retrieve(
+        com.openai.models.models.ModelRetrieveParams.builder().model("no-such-model").build()))
+        .isInstanceOf(com.openai.errors.NotFoundException.class);
+  }
+
+  @Test
   void modelListOfARestrictedKeyShowsOnlyItsModels() {
     OpenAIClient restricted = sdk(gateway.createKey("restricted", null, Set.of("mock-text")));
 
