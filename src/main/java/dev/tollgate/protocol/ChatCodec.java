@@ -1,0 +1,78 @@
+package dev.tollgate.protocol;
+
+import dev.tollgate.protocol.canonical.ChatRequest;
+import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.StreamEvent;
+import java.util.function.Consumer;
+
+/**
+ * One wire protocol's chat codec: everything needed to convert between its bytes and the
+ * canonical model, in both roles — as the client's protocol (decode requests, encode answers)
+ * and as an upstream's (encode requests, decode answers). Pure: no HTTP, no storage.
+ *
+ * <p>Decoders reject what cannot be converted with {@link GatewayError.Failure} carrying an
+ * INVALID_REQUEST error that names the field (protocols.md §5.16).
+ */
+public interface ChatCodec {
+
+  WireProtocol protocol();
+
+  /**
+   * Client bytes → canonical.
+   *
+   * @param target what the URL said, for protocols that put the model or the streaming flag
+   *     there (Gemini); {@link RequestTarget#NONE} otherwise
+   */
+  ChatRequest decodeRequest(byte[] body, RequestTarget target);
+
+  /** Canonical → the upstream's request body, for the model name the upstream knows. */
+  byte[] encodeRequest(ChatRequest request, String upstreamModel);
+
+  /** An upstream's complete answer → canonical. */
+  ChatResponse decodeResponse(byte[] body);
+
+  /** Canonical → the answer the client receives, naming the model as the client asked for it. */
+  byte[] encodeResponse(ChatResponse response, String clientModel);
+
+  /** A fresh decoder for one upstream stream. */
+  StreamDecoder newStreamDecoder();
+
+  /** A fresh encoder for one client stream. */
+  StreamEncoder newStreamEncoder(ChatRequest request, StreamOptions options);
+
+  /** The error body the client's SDK expects, with its own vocabulary for the code. */
+  byte[] encodeError(GatewayError error);
+
+  /** The HTTP status this protocol uses for the error (Anthropic's 529, Gemini's codes, …). */
+  default int status(GatewayError error) {
+    return error.status();
+  }
+
+  /** The URL target of a request, for protocols that carry model or streaming in the path. */
+  record RequestTarget(String model, boolean stream) {
+    public static final RequestTarget NONE = new RequestTarget(null, false);
+  }
+
+  /**
+   * @param includeUsage the client asked for a usage chunk (OpenAI {@code include_usage})
+   * @param jsonArray Gemini {@code streamGenerateContent} without {@code alt=sse}: a JSON array
+   *     instead of SSE
+   */
+  record StreamOptions(boolean includeUsage, boolean jsonArray) {}
+
+  /** Upstream stream bytes, in chunks split anywhere → canonical events. One per stream. */
+  interface StreamDecoder {
+    void feed(byte[] chunk, Consumer<StreamEvent> out);
+
+    /** The upstream closed the stream: emit what completes it (or an error if it was cut). */
+    void finish(Consumer<StreamEvent> out);
+  }
+
+  /** Canonical events → client stream bytes. One per stream; may return an empty array. */
+  interface StreamEncoder {
+    byte[] encode(StreamEvent event);
+
+    /** The content type of the stream it writes. */
+    String contentType();
+  }
+}

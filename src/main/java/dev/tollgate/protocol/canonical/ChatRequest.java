@@ -1,0 +1,40 @@
+package dev.tollgate.protocol.canonical;
+
+import java.util.List;
+
+/**
+ * A chat request in the hub's terms. Optional settings are null when the client did not give
+ * them, so an encoder sends only what was asked.
+ *
+ * @param system the system prompt, as text parts in order (empty: none)
+ * @param n choices wanted; null means 1
+ * @param user the end-user id the client passed, if any
+ */
+public record ChatRequest(
+    String model,
+    List<ContentPart.Text> system,
+    List<Message> messages,
+    List<Tool> tools,
+    ToolChoice toolChoice,
+    Boolean parallelToolCalls,
+    Integer maxOutputTokens,
+    Double temperature,
+    Double topP,
+    Integer topK,
+    List<String> stop,
+    Double presencePenalty,
+    Double frequencyPenalty,
+    Long seed,
+    Integer n,
+    ResponseFormat responseFormat,
+    Reasoning reasoning,
+    String user,
+    boolean stream) {
+
+  public ChatRequest {
+    system = system == null ? List.of() : List.copyOf(system);
+    messages = List.copyOf(messages);
+    tools = tools == null ? List.of() : List.copyOf(tools);
+    stop = stop == null ? List.of() : List.copyOf(stop);
+  }
+}
