@@ -17,6 +17,8 @@ public final class Providers {
   }
 
   public static Providers builtIn() {
+    // Anthropic and Gemini upstreams join once the relay converts between protocols (issue 4);
+    // until then a channel of theirs could not serve the OpenAI endpoint.
     return new Providers(List.of(new OpenAiProvider()));
   }
 

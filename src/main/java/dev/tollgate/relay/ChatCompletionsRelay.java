@@ -5,6 +5,7 @@ import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.Usage;
+import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.openai.ChatRequestInspector;
 import dev.tollgate.protocol.openai.OpenAiAnswerText;
 import dev.tollgate.protocol.openai.OpenAiErrors;
@@ -164,8 +165,8 @@ public final class ChatCompletionsRelay {
     }
     Channel channel = candidates.get(index);
     Optional<Provider> provider = providers.find(channel.type());
-    if (provider.isEmpty()) {
-      LOG.error("channel {} has unknown type '{}'", channel.id(), channel.type());
+    if (provider.isEmpty() || provider.get().protocol() != WireProtocol.OPENAI) {
+      LOG.error("channel {} has type '{}', which cannot serve OpenAI chat requests", channel.id(), channel.type());
       attempt(rc, cx, candidates, index + 1,
           GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
       return;

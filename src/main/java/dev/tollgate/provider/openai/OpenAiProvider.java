@@ -1,8 +1,8 @@
 package dev.tollgate.provider.openai;
 
 import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.provider.BaseUrls;
 import dev.tollgate.provider.Provider;
-import java.net.URI;
 import java.util.function.BiConsumer;
 
 /**
@@ -33,11 +33,6 @@ public final class OpenAiProvider implements Provider {
   }
 
   static String apiRoot(String baseUrl) {
-    String trimmed = baseUrl.strip();
-    while (trimmed.endsWith("/")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 1);
-    }
-    String path = URI.create(trimmed).getRawPath();
-    return path == null || path.isEmpty() ? trimmed + "/v1" : trimmed;
+    return BaseUrls.withVersion(baseUrl, "/v1");
   }
 }

@@ -1,0 +1,45 @@
+package dev.tollgate.provider.gemini;
+
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.provider.BaseUrls;
+import dev.tollgate.provider.Provider;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
+
+/**
+ * Google's Gemini API (v1beta). The base URL is {@code https://generativelanguage.googleapis.com};
+ * a trailing {@code /v1beta} is accepted too. Streams are always asked for as SSE ({@code alt=sse});
+ * the key goes in a header, never in the URL, so it cannot leak into logs.
+ */
+public final class GeminiProvider implements Provider {
+
+  @Override
+  public String kind() {
+    return "gemini";
+  }
+
+  @Override
+  public WireProtocol protocol() {
+    return WireProtocol.GEMINI;
+  }
+
+  @Override
+  public String chatUrl(String baseUrl, String model, boolean stream) {
+    // Tuned models live under their own collection; every other id is one segment under models/.
+    String resource = model.startsWith("tunedModels/")
+        ? "tunedModels/" + segment(model.substring("tunedModels/".length()))
+        : "models/" + segment(model.startsWith("models/") ? model.substring("models/".length()) : model);
+    return BaseUrls.withVersion(baseUrl, "/v1beta") + "/" + resource
+        + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+  }
+
+  private static String segment(String id) {
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"); // a path, not a form
+  }
+
+  @Override
+  public void authenticate(String secret, BiConsumer<String, String> header) {
+    header.accept("x-goog-api-key", secret);
+  }
+}
