@@ -15,6 +15,7 @@ import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.ChatCompletionsRelay;
+import dev.tollgate.relay.Codecs;
 import dev.tollgate.relay.InFlight;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.ModelList;
@@ -83,6 +84,7 @@ public final class App implements AutoCloseable {
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(stores.keys(), blocking), clock);
     ChannelRouter router = new ChannelRouter(catalog);
     Providers providers = Providers.builtIn();
+    Codecs codecs = new Codecs(List.of());
     Metering metering = new Metering(usageWriter, new TokenEstimator());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog);
@@ -100,7 +102,7 @@ public final class App implements AutoCloseable {
       HttpClientAgent client = loop.createHttpClient(clientOptions, poolOptions);
       upstreamClients.add(client);
       ChatCompletionsRelay chat = new ChatCompletionsRelay(
-          loop, client, authentication, router, providers, metering, timeouts, inFlight, clock, 16 * 1024 * 1024);
+          loop, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, 16 * 1024 * 1024);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
     };
 

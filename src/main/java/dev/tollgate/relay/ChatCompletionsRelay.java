@@ -2,10 +2,13 @@ package dev.tollgate.relay;
 
 import dev.tollgate.account.ApiKey;
 import dev.tollgate.channel.Channel;
+import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.protocol.canonical.ChatRequest;
+import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.openai.ChatRequestInspector;
 import dev.tollgate.protocol.openai.OpenAiAnswerText;
 import dev.tollgate.protocol.openai.OpenAiErrors;
@@ -26,6 +29,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -50,6 +54,7 @@ public final class ChatCompletionsRelay {
   private final Authentication authentication;
   private final ChannelRouter router;
   private final Providers providers;
+  private final Codecs codecs;
   private final Metering metering;
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
@@ -62,6 +67,7 @@ public final class ChatCompletionsRelay {
       Authentication authentication,
       ChannelRouter router,
       Providers providers,
+      Codecs codecs,
       Metering metering,
       UpstreamTimeouts timeouts,
       InFlight inFlight,
@@ -72,6 +78,7 @@ public final class ChatCompletionsRelay {
     this.authentication = authentication;
     this.router = router;
     this.providers = providers;
+    this.codecs = codecs;
     this.metering = metering;
     this.timeouts = timeouts;
     this.inFlight = inFlight;
@@ -165,7 +172,11 @@ public final class ChatCompletionsRelay {
     }
     Channel channel = candidates.get(index);
     Optional<Provider> provider = providers.find(channel.type());
-    if (provider.isEmpty() || provider.get().protocol() != WireProtocol.OPENAI) {
+    // Same protocol: passthrough. Another one: convert through the hub, if a codec speaks it.
+    Optional<ChatCodec> egress = provider.isEmpty() || provider.get().protocol() == WireProtocol.OPENAI
+        ? Optional.empty()
+        : codecs.find(provider.get().protocol());
+    if (provider.isEmpty() || (provider.get().protocol() != WireProtocol.OPENAI && egress.isEmpty())) {
       LOG.error("channel {} has type '{}', which cannot serve OpenAI chat requests", channel.id(), channel.type());
       attempt(rc, cx, candidates, index + 1,
           GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
@@ -173,6 +184,19 @@ public final class ChatCompletionsRelay {
     }
     cx.channel = channel;
     cx.upstreamModel = channel.upstreamModel(cx.request.model());
+    byte[] upstreamBody;
+    try {
+      upstreamBody = egress.isEmpty()
+          ? cx.request.upstreamBody(cx.upstreamModel)
+          : egress.get().encodeRequest(canonical(cx), cx.upstreamModel);
+    } catch (GatewayError.Failure failure) {
+      reject(rc, cx, failure.error()); // the request cannot be expressed for this upstream
+      return;
+    } catch (RuntimeException bug) {
+      LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), bug);
+      reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
+      return;
+    }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, cx.request.stream() ? "text/event-stream" : "application/json");
@@ -181,8 +205,14 @@ public final class ChatCompletionsRelay {
 
     UpstreamCall call = new UpstreamCall(vertx, timeouts);
     cx.clientGone = call::cancel;
-    call.send(client, url, headers, cx.request.upstreamBody(cx.upstreamModel))
-        .onSuccess(upstream -> onResponse(rc, cx, call, upstream, candidates, index))
+    call.send(client, url, headers, upstreamBody)
+        .onSuccess(upstream -> {
+          if (egress.isEmpty()) {
+            onResponse(rc, cx, call, upstream, candidates, index);
+          } else {
+            onConvertedResponse(rc, cx, call, upstream, egress.get(), candidates, index);
+          }
+        })
         .onFailure(err -> {
           GatewayError error = classify(err, call);
           if (!rc.response().closed()) { // a cancelled call (the client left) is not the channel's fault
@@ -241,6 +271,80 @@ public final class ChatCompletionsRelay {
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
       copyRetryHints(upstream, response);
       response.end(Buffer.buffer(bytes));
+    });
+  }
+
+  /** The client's request decoded to the hub model, once, when the first converting channel needs it. */
+  private ChatRequest canonical(RelayContext cx) {
+    if (cx.canonical == null) {
+      cx.canonical = ingressCodec().decodeRequest(
+          Arrays.copyOfRange(cx.request.body(), cx.request.bodyStart(), cx.request.body().length),
+          ChatCodec.RequestTarget.NONE);
+    }
+    return cx.canonical;
+  }
+
+  private ChatCodec ingressCodec() {
+    return codecs.find(WireProtocol.OPENAI).orElseThrow();
+  }
+
+  /** An answer from an upstream of another protocol, told to the client in OpenAI's. */
+  private void onConvertedResponse(
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, ChatCodec egress,
+      List<Channel> candidates, int index) {
+    cx.markFirstByte();
+    int status = upstream.statusCode();
+    if (status >= 500) {
+      upstream.body().onComplete(ignored -> call.finish());
+      attempt(rc, cx, candidates, index + 1,
+          GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
+      return;
+    }
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean eventStream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+    if (status < 300 && cx.request.stream() && eventStream) {
+      ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
+          cx.canonical, new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), false));
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();
+      return;
+    }
+    upstream.body().onComplete(result -> {
+      call.finish();
+      if (result.failed()) {
+        reject(rc, cx, classify(result.cause(), call));
+        return;
+      }
+      byte[] bytes = result.result().getBytes();
+      if (status >= 300) {
+        reject(rc, cx, UpstreamErrors.fromStatus(status, bytes));
+        return;
+      }
+      ChatResponse answer;
+      try {
+        answer = egress.decodeResponse(bytes);
+      } catch (RuntimeException e) {
+        attempt(rc, cx, candidates, index + 1,
+            GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));
+        return;
+      }
+      byte[] converted;
+      try {
+        converted = ingressCodec().encodeResponse(answer, cx.request.model());
+      } catch (RuntimeException bug) {
+        LOG.error("request {}: converting the answer failed", cx.requestId, bug);
+        reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
+        return;
+      }
+      Usage usage = answer.usage() == null ? null : Metering.usageOf(answer.usage());
+      if (rc.response().closed()) {
+        metering.record(cx, CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(OpenAiAnswerText.of(converted)));
+        return;
+      }
+      metering.record(cx, 200, null, usage, true, () -> metering.estimator().count(OpenAiAnswerText.of(converted)));
+      rc.response()
+          .setStatusCode(200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(Buffer.buffer(converted));
     });
   }
 
