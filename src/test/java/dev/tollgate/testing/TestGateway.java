@@ -50,8 +50,13 @@ public final class TestGateway implements AutoCloseable {
 
   /** Adds an OpenAI channel and waits until the gateway routes to it. */
   public long addChannel(String baseUrl, List<String> models, Map<String, String> mapping) {
+    return addChannel("openai", baseUrl, models, mapping);
+  }
+
+  /** Adds a channel of the given provider kind; its secret is {@code sk-upstream-secret}. */
+  public long addChannel(String type, String baseUrl, List<String> models, Map<String, String> mapping) {
     long id = app.stores().channels().insert(new ChannelSpec(
-        "ch-" + System.nanoTime(), "openai", baseUrl, "sk-upstream-secret", models, mapping, 0, 1)).id();
+        "ch-" + System.nanoTime(), type, baseUrl, "sk-upstream-secret", models, mapping, 0, 1)).id();
     app.catalog().reload();
     return id;
   }

@@ -1,0 +1,185 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real local server answering like Anthropic's Messages API, deterministically, chosen by model:
+ * {@code claude-text} ("Hello there!"), {@code claude-tools} (a get_weather call for Paris; after
+ * a tool result, a text answer), {@code claude-400} (invalid request), {@code claude-529}
+ * (overloaded), {@code claude-cut} (a stream that stops mid-answer).
+ */
+public final class MockAnthropicUpstream implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<MockOpenAiUpstream.Received> received = new CopyOnWriteArrayList<>();
+
+  public MockAnthropicUpstream() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    try {
+      server.listen(MockOpenAiUpstream.freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The base URL a channel takes (the Anthropic SDK's form, without /v1). */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  public MockOpenAiUpstream.Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      JsonNode json;
+      try {
+        json = JSON.readTree(body.getBytes());
+      } catch (IOException e) {
+        error(request.response(), 400, "invalid_request_error", "mock: body is not JSON");
+        return;
+      }
+      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-api-key"), json, body.getBytes()));
+      if (!request.path().equals("/v1/messages")) {
+        error(request.response(), 404, "not_found_error", "mock: no route " + request.path());
+      } else if (request.getHeader("anthropic-version") == null) {
+        error(request.response(), 400, "invalid_request_error", "mock: anthropic-version header is required");
+      } else if (!json.path("max_tokens").isInt()) {
+        error(request.response(), 400, "invalid_request_error", "max_tokens: Field required");
+      } else {
+        answer(request.response(), json);
+      }
+    });
+  }
+
+  private void answer(HttpServerResponse response, JsonNode request) {
+    String model = request.path("model").asText();
+    boolean stream = request.path("stream").asBoolean(false);
+    switch (model) {
+      case "claude-400" -> error(response, 400, "invalid_request_error", "mock: messages: roles must alternate");
+      case "claude-529" -> error(response, 529, "overloaded_error", "Overloaded");
+      case "claude-tools" -> {
+        if (lastUserHasToolResult(request)) {
+          text(response, model, stream, List.of("It is 18", " °C in Paris."));
+        } else {
+          toolUse(response, model, stream);
+        }
+      }
+      case "claude-cut" -> {
+        startStream(response);
+        event(response, "message_start", messageStart(model));
+        event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+        event(response, "content_block_delta", textDelta("Hel"));
+        vertx.setTimer(50, id -> response.reset());
+      }
+      default -> text(response, model, stream, List.of("Hello", " there", "!"));
+    }
+  }
+
+  private static boolean lastUserHasToolResult(JsonNode request) {
+    JsonNode messages = request.path("messages");
+    JsonNode last = messages.get(messages.size() - 1);
+    for (JsonNode block : last.path("content")) {
+      if ("tool_result".equals(block.path("type").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static final String USAGE = "{\"input_tokens\":7,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":4,\"output_tokens\":3}";
+
+  private void text(HttpServerResponse response, String model, boolean stream, List<String> parts) {
+    if (!stream) {
+      response.putHeader("content-type", "application/json").end(
+          "{\"id\":\"msg_mock\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[{\"type\":\"text\",\"text\":"
+              + quote(String.join("", parts)) + "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":" + USAGE + "}");
+      return;
+    }
+    startStream(response);
+    event(response, "message_start", messageStart(model));
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+    event(response, "ping", "{\"type\":\"ping\"}");
+    for (String part : parts) {
+      event(response, "content_block_delta", textDelta(part));
+    }
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    event(response, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}");
+    event(response, "message_stop", "{\"type\":\"message_stop\"}");
+    response.end();
+  }
+
+  private void toolUse(HttpServerResponse response, String model, boolean stream) {
+    if (!stream) {
+      response.putHeader("content-type", "application/json").end(
+          "{\"id\":\"msg_mock\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":["
+              + "{\"type\":\"text\",\"text\":\"Let me check.\"},"
+              + "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}],"
+              + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":" + USAGE + "}");
+      return;
+    }
+    startStream(response);
+    event(response, "message_start", messageStart(model));
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+    event(response, "content_block_delta", textDelta("Let me check."));
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}}");
+    for (String piece : List.of("{\\\"ci", "ty\\\": \\\"Par", "is\\\"}")) {
+      event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"" + piece + "\"}}");
+    }
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}");
+    event(response, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}");
+    event(response, "message_stop", "{\"type\":\"message_stop\"}");
+    response.end();
+  }
+
+  private static String messageStart(String model) {
+    return "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_mock\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+        + model + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":7,"
+        + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":4,\"output_tokens\":1}}}";
+  }
+
+  private static String textDelta(String text) {
+    return "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":" + quote(text) + "}}";
+  }
+
+  private static void startStream(HttpServerResponse response) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+  }
+
+  private static void event(HttpServerResponse response, String name, String data) {
+    response.write(Buffer.buffer("event: " + name + "\ndata: " + data + "\n\n"));
+  }
+
+  private static void error(HttpServerResponse response, int status, String type, String message) {
+    response.setStatusCode(status).putHeader("content-type", "application/json")
+        .end("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":" + quote(message) + "}}");
+  }
+
+  private static String quote(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}

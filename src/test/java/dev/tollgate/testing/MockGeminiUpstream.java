@@ -1,0 +1,151 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real local server answering like the Gemini API (v1beta), chosen by the model in the path:
+ * {@code gemini-text} ("Hello there!"), {@code gemini-tools} (a get_weather functionCall; after a
+ * functionResponse, a text answer), {@code gemini-400} (INVALID_ARGUMENT).
+ */
+public final class MockGeminiUpstream implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<MockOpenAiUpstream.Received> received = new CopyOnWriteArrayList<>();
+
+  public MockGeminiUpstream() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    try {
+      server.listen(MockOpenAiUpstream.freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  public MockOpenAiUpstream.Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  /** The query string of the last request (the gateway must never put the key there). */
+  private volatile String lastQuery;
+
+  public String lastQuery() {
+    return lastQuery;
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      JsonNode json;
+      try {
+        json = JSON.readTree(body.getBytes());
+      } catch (IOException e) {
+        error(request.response(), 400, "INVALID_ARGUMENT", "mock: body is not JSON");
+        return;
+      }
+      lastQuery = request.query();
+      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-goog-api-key"), json, body.getBytes()));
+      String path = request.path();
+      int colon = path.lastIndexOf(':');
+      if (!path.startsWith("/v1beta/models/") || colon < 0) {
+        error(request.response(), 404, "NOT_FOUND", "mock: no route " + path);
+        return;
+      }
+      String model = path.substring("/v1beta/models/".length(), colon);
+      String action = path.substring(colon + 1);
+      boolean stream = action.equals("streamGenerateContent");
+      if (stream && !"sse".equals(request.getParam("alt"))) {
+        error(request.response(), 400, "INVALID_ARGUMENT", "mock: the gateway must stream with alt=sse");
+        return;
+      }
+      answer(request.response(), model, stream, json);
+    });
+  }
+
+  private void answer(HttpServerResponse response, String model, boolean stream, JsonNode request) {
+    switch (model) {
+      case "gemini-400" -> error(response, 400, "INVALID_ARGUMENT", "mock: contents must not be empty");
+      case "gemini-tools" -> {
+        if (lastTurnHasFunctionResponse(request)) {
+          text(response, model, stream, List.of("It is 18", " °C in Paris."));
+        } else {
+          String call = "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}}}";
+          String chunk = candidate(model, call, "STOP", true);
+          if (stream) {
+            startStream(response);
+            response.end(Buffer.buffer("data: " + chunk + "\r\n\r\n"));
+          } else {
+            response.putHeader("content-type", "application/json").end(chunk);
+          }
+        }
+      }
+      default -> text(response, model, stream, List.of("Hello", " there", "!"));
+    }
+  }
+
+  private static boolean lastTurnHasFunctionResponse(JsonNode request) {
+    JsonNode contents = request.path("contents");
+    return contents.get(contents.size() - 1).toString().contains("\"functionResponse\"");
+  }
+
+  private void text(HttpServerResponse response, String model, boolean stream, List<String> parts) {
+    if (!stream) {
+      response.putHeader("content-type", "application/json")
+          .end(candidate(model, "{\"text\":" + quote(String.join("", parts)) + "}", "STOP", true));
+      return;
+    }
+    startStream(response);
+    for (int i = 0; i < parts.size(); i++) {
+      boolean lastOne = i == parts.size() - 1;
+      response.write(Buffer.buffer("data: " + candidate(model, "{\"text\":" + quote(parts.get(i)) + "}",
+          lastOne ? "STOP" : null, lastOne) + "\r\n\r\n"));
+    }
+    response.end();
+  }
+
+  private static String candidate(String model, String part, String finishReason, boolean fullUsage) {
+    String usage = fullUsage
+        ? "{\"promptTokenCount\":11,\"candidatesTokenCount\":3,\"totalTokenCount\":14,\"cachedContentTokenCount\":4}"
+        : "{\"promptTokenCount\":11,\"totalTokenCount\":11}";
+    return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" + part + "]},"
+        + (finishReason == null ? "" : "\"finishReason\":\"" + finishReason + "\",")
+        + "\"index\":0}],\"usageMetadata\":" + usage + ",\"modelVersion\":\"" + model + "\",\"responseId\":\"resp-mock\"}";
+  }
+
+  private static void startStream(HttpServerResponse response) {
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+  }
+
+  private static void error(HttpServerResponse response, int status, String code, String message) {
+    response.setStatusCode(status).putHeader("content-type", "application/json")
+        .end("{\"error\":{\"code\":" + status + ",\"message\":" + quote(message) + ",\"status\":\"" + code + "\"}}");
+  }
+
+  private static String quote(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
