@@ -207,10 +207,19 @@ public final class ChatCompletionsRelay {
     cx.clientGone = call::cancel;
     call.send(client, url, headers, upstreamBody)
         .onSuccess(upstream -> {
+          cx.markFirstByte();
+          int status = upstream.statusCode();
+          if (status >= 500) { // nothing reached the client yet: the next channel may do better
+            upstream.body().onComplete(ignored -> call.finish());
+            attempt(rc, cx, candidates, index + 1,
+                GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
+            return;
+          }
+          boolean streamed = status < 300 && cx.request.stream() && isEventStream(upstream);
           if (egress.isEmpty()) {
-            onResponse(rc, cx, call, upstream, candidates, index);
+            onResponse(rc, cx, call, upstream, streamed, candidates, index);
           } else {
-            onConvertedResponse(rc, cx, call, upstream, egress.get(), candidates, index);
+            onConvertedResponse(rc, cx, call, upstream, streamed, egress.get(), candidates, index);
           }
         })
         .onFailure(err -> {
@@ -222,23 +231,21 @@ public final class ChatCompletionsRelay {
         });
   }
 
-  private void onResponse(
-      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream,
-      List<Channel> candidates, int index) {
-    cx.markFirstByte();
-    int status = upstream.statusCode();
-    if (status >= 500) {
-      upstream.body().onComplete(ignored -> call.finish());
-      attempt(rc, cx, candidates, index + 1,
-          GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
-      return;
-    }
+  private static boolean isEventStream(HttpClientResponse upstream) {
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-    boolean eventStream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
-    if (status < 300 && cx.request.stream() && eventStream) {
+    return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+  }
+
+  /** A same-protocol answer: relayed as the upstream sent it. */
+  private void onResponse(
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
+      List<Channel> candidates, int index) {
+    if (streamed) {
       new StreamRelay(rc, cx, call, upstream, metering, maxEventBytes).start();
       return;
     }
+    int status = upstream.statusCode();
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
     upstream.body().onComplete(result -> {
       call.finish();
       if (result.failed()) {
@@ -290,19 +297,10 @@ public final class ChatCompletionsRelay {
 
   /** An answer from an upstream of another protocol, told to the client in OpenAI's. */
   private void onConvertedResponse(
-      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, ChatCodec egress,
-      List<Channel> candidates, int index) {
-    cx.markFirstByte();
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
+      ChatCodec egress, List<Channel> candidates, int index) {
     int status = upstream.statusCode();
-    if (status >= 500) {
-      upstream.body().onComplete(ignored -> call.finish());
-      attempt(rc, cx, candidates, index + 1,
-          GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
-      return;
-    }
-    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-    boolean eventStream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
-    if (status < 300 && cx.request.stream() && eventStream) {
+    if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.canonical, new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), false));
       new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();

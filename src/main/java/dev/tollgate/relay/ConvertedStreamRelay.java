@@ -6,7 +6,6 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -45,11 +44,7 @@ final class ConvertedStreamRelay {
   }
 
   void start() {
-    client.setStatusCode(200);
-    client.setChunked(true);
-    client.putHeader(HttpHeaders.CONTENT_TYPE, encoder.contentType());
-    client.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-    client.putHeader("X-Accel-Buffering", "no");
+    StreamRelay.openClientStream(client, 200, encoder.contentType());
     cx.clientGone = this::onClientGone;
     client.drainHandler(v -> upstream.resume());
     upstream.handler(this::onChunk);

@@ -50,16 +50,21 @@ final class StreamRelay {
   }
 
   void start() {
-    client.setStatusCode(upstream.statusCode());
-    client.setChunked(true);
-    client.putHeader(HttpHeaders.CONTENT_TYPE, upstream.getHeader(HttpHeaders.CONTENT_TYPE));
-    client.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-    client.putHeader("X-Accel-Buffering", "no");
+    openClientStream(client, upstream.statusCode(), upstream.getHeader(HttpHeaders.CONTENT_TYPE));
     cx.clientGone = this::onClientGone;
     client.drainHandler(v -> upstream.resume());
     upstream.handler(this::onChunk);
     upstream.exceptionHandler(this::onUpstreamFailure);
     upstream.endHandler(v -> onUpstreamEnd());
+  }
+
+  /** The head of a streamed answer: chunked, never cached, never buffered by a proxy in front. */
+  static void openClientStream(HttpServerResponse client, int status, String contentType) {
+    client.setStatusCode(status);
+    client.setChunked(true);
+    client.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    client.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    client.putHeader("X-Accel-Buffering", "no");
   }
 
   private void onChunk(Buffer chunk) {

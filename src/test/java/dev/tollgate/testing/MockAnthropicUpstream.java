@@ -1,16 +1,11 @@
 package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real local server answering like Anthropic's Messages API, deterministically, chosen by model:
@@ -18,33 +13,15 @@ import java.util.concurrent.TimeUnit;
  * a tool result, a text answer), {@code claude-400} (invalid request), {@code claude-529}
  * (overloaded), {@code claude-cut} (a stream that stops mid-answer).
  */
-public final class MockAnthropicUpstream implements AutoCloseable {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
-  private final List<MockOpenAiUpstream.Received> received = new CopyOnWriteArrayList<>();
-
-  public MockAnthropicUpstream() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    try {
-      server.listen(MockOpenAiUpstream.freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+public final class MockAnthropicUpstream extends MockServer {
 
   /** The base URL a channel takes (the Anthropic SDK's form, without /v1). */
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return origin();
   }
 
-  public MockOpenAiUpstream.Received last() {
-    return received.get(received.size() - 1);
-  }
-
-  private void handle(HttpServerRequest request) {
+  @Override
+  void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       JsonNode json;
       try {
@@ -168,18 +145,5 @@ public final class MockAnthropicUpstream implements AutoCloseable {
   private static void error(HttpServerResponse response, int status, String type, String message) {
     response.setStatusCode(status).putHeader("content-type", "application/json")
         .end("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":" + quote(message) + "}}");
-  }
-
-  private static String quote(String text) {
-    try {
-      return JSON.writeValueAsString(text);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Override
-  public void close() {
-    vertx.close().await();
   }
 }

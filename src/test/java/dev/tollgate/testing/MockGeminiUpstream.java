@@ -1,45 +1,21 @@
 package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real local server answering like the Gemini API (v1beta), chosen by the model in the path:
  * {@code gemini-text} ("Hello there!"), {@code gemini-tools} (a get_weather functionCall; after a
  * functionResponse, a text answer), {@code gemini-400} (INVALID_ARGUMENT).
  */
-public final class MockGeminiUpstream implements AutoCloseable {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
-  private final List<MockOpenAiUpstream.Received> received = new CopyOnWriteArrayList<>();
-
-  public MockGeminiUpstream() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    try {
-      server.listen(MockOpenAiUpstream.freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+public final class MockGeminiUpstream extends MockServer {
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
-  }
-
-  public MockOpenAiUpstream.Received last() {
-    return received.get(received.size() - 1);
+    return origin();
   }
 
   /** The query string of the last request (the gateway must never put the key there). */
@@ -49,7 +25,8 @@ public final class MockGeminiUpstream implements AutoCloseable {
     return lastQuery;
   }
 
-  private void handle(HttpServerRequest request) {
+  @Override
+  void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       JsonNode json;
       try {
@@ -134,18 +111,5 @@ public final class MockGeminiUpstream implements AutoCloseable {
   private static void error(HttpServerResponse response, int status, String code, String message) {
     response.setStatusCode(status).putHeader("content-type", "application/json")
         .end("{\"error\":{\"code\":" + status + ",\"message\":" + quote(message) + ",\"status\":\"" + code + "\"}}");
-  }
-
-  private static String quote(String text) {
-    try {
-      return JSON.writeValueAsString(text);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Override
-  public void close() {
-    vertx.close().await();
   }
 }
