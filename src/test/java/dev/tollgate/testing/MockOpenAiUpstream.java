@@ -1,16 +1,12 @@
 package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,28 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       mid-character, with CRLF line endings and a comment
  * </ul>
  */
-public final class MockOpenAiUpstream implements AutoCloseable {
+public final class MockOpenAiUpstream extends MockServer {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedEarly = new AtomicInteger();
   private volatile CountDownLatch slowGate = new CountDownLatch(1);
   private volatile CountDownLatch endlessClosed = new CountDownLatch(1);
 
   /** A request as the upstream received it. */
   public record Received(String path, String authorization, JsonNode body, byte[] rawBody) {}
-
-  public MockOpenAiUpstream() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    try {
-      server.listen(freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -64,15 +46,11 @@ public final class MockOpenAiUpstream implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    return origin() + "/v1";
   }
 
   public List<Received> received() {
     return received;
-  }
-
-  public Received last() {
-    return received.get(received.size() - 1);
   }
 
   /** Lets the held-back last chunk of {@code mock-slow} go. */
@@ -85,7 +63,8 @@ public final class MockOpenAiUpstream implements AutoCloseable {
     return endlessClosed.await(millis, TimeUnit.MILLISECONDS);
   }
 
-  private void handle(HttpServerRequest request) {
+  @Override
+  void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       JsonNode json;
       try {
@@ -266,17 +245,9 @@ public final class MockOpenAiUpstream implements AutoCloseable {
         + model + "\",\"choices\":[],\"usage\":" + USAGE + "}\n\n");
   }
 
-  private static String quote(String text) {
-    try {
-      return JSON.writeValueAsString(text);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
   public void close() {
     slowGate.countDown();
-    vertx.close().await();
+    super.close();
   }
 }
