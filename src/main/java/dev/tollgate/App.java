@@ -14,7 +14,7 @@ import dev.tollgate.db.Sql;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelRouter;
-import dev.tollgate.relay.ChatCompletionsRelay;
+import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
 import dev.tollgate.relay.InFlight;
 import dev.tollgate.relay.Metering;
@@ -101,7 +101,7 @@ public final class App implements AutoCloseable {
     Function<Vertx, Handler<HttpServerRequest>> routes = loop -> {
       HttpClientAgent client = loop.createHttpClient(clientOptions, poolOptions);
       upstreamClients.add(client);
-      ChatCompletionsRelay chat = new ChatCompletionsRelay(
+      ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, 16 * 1024 * 1024);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
     };

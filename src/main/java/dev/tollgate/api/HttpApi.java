@@ -3,7 +3,7 @@ package dev.tollgate.api;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
-import dev.tollgate.relay.ChatCompletionsRelay;
+import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.ModelList;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -26,15 +26,25 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, ChatCompletionsRelay chat, ModelList models, BooleanSupplier databaseUp) {
+      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
 
     router.get("/health").handler(rc -> health(rc, databaseUp));
 
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
-      router.post(path).handler(body).handler(chat::handle);
+      router.post(path).handler(body).handler(chat.openAi()::handle);
     }
+    chat.anthropic().ifPresent(messages -> {
+      for (String path : new String[] {"/v1/messages", "/messages"}) {
+        router.post(path).handler(body).handler(messages::handle);
+      }
+    });
+    // The model id and the action share the last segment: models/gemini-2.5-flash:generateContent.
+    chat.gemini().ifPresent(gemini -> router
+        .postWithRegex("/(?:v1beta/)?models/(?<" + ChatRelays.GEMINI_TARGET + ">[^/]+)")
+        .handler(body)
+        .handler(gemini::handle));
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(models::list);
     }

@@ -164,7 +164,7 @@ final class ConvertedStreamRelay {
     }
     over = true;
     call.cancel();
-    metering.record(cx, ChatCompletionsRelay.CLIENT_CLOSED, null,
+    metering.record(cx, ChatRelay.CLIENT_CLOSED, null,
         finish == null || finish.usage() == null ? null : Metering.usageOf(finish.usage()), true, generated::tokens);
   }
 }

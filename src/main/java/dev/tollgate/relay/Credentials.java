@@ -2,7 +2,10 @@ package dev.tollgate.relay;
 
 import io.vertx.core.http.HttpServerRequest;
 
-/** Where clients put their key: {@code Authorization: Bearer KEY} or {@code x-api-key: KEY}. */
+/**
+ * Where clients put their key: {@code Authorization: Bearer KEY} (OpenAI), {@code x-api-key: KEY}
+ * (Anthropic), {@code x-goog-api-key: KEY} or {@code ?key=KEY} (Gemini).
+ */
 final class Credentials {
 
   private Credentials() {}
@@ -17,7 +20,13 @@ final class Credentials {
         return key.isEmpty() ? null : key;
       }
     }
-    String apiKey = request.getHeader("x-api-key");
-    return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    for (String header : new String[] {"x-api-key", "x-goog-api-key"}) {
+      String value = request.getHeader(header);
+      if (value != null && !value.isBlank()) {
+        return value.strip();
+      }
+    }
+    String query = request.getParam("key"); // Gemini SDKs may put it in the URL; never logged
+    return query == null || query.isBlank() ? null : query.strip();
   }
 }

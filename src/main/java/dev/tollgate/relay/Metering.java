@@ -82,7 +82,7 @@ public final class Metering {
   static final IntSupplier NOTHING = () -> 0;
 
   private int estimatePrompt(RelayContext cx) {
-    OpenAiPromptText.PromptText text = OpenAiPromptText.of(cx.request.body(), cx.request.bodyStart());
+    ClientRequest.PromptText text = cx.request.promptText();
     return estimator.count(text.text()) + text.messages() * OpenAiPromptText.TOKENS_PER_MESSAGE;
   }
 }

@@ -3,8 +3,6 @@ package dev.tollgate.relay;
 import dev.tollgate.account.ApiKey;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ErrorCode;
-import dev.tollgate.protocol.canonical.ChatRequest;
-import dev.tollgate.protocol.openai.ChatRequestFacts;
 import java.time.Instant;
 
 /**
@@ -17,13 +15,11 @@ public final class RelayContext {
   final Instant receivedAt;
   final long startNanos;
   ApiKey key;
-  ChatRequestFacts request;
+  ClientRequest request;
   Channel channel;
   String upstreamModel;
   long firstByteNanos;
   boolean metered;
-  /** The client's request in the hub's terms; decoded only when a channel needs conversion. */
-  ChatRequest canonical;
   /** The error that ended a converted stream, if one did. */
   ErrorCode streamError;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */

@@ -136,7 +136,7 @@ final class StreamRelay {
     if (over) {
       return;
     }
-    GatewayError error = ChatCompletionsRelay.classify(err, call);
+    GatewayError error = ChatRelay.classify(err, call);
     call.finish();
     flush();
     failMidStream(call.timedOut()
@@ -159,7 +159,7 @@ final class StreamRelay {
     }
     over = true;
     call.cancel();
-    meter(ChatCompletionsRelay.CLIENT_CLOSED, null);
+    meter(ChatRelay.CLIENT_CLOSED, null);
   }
 
   private void meter(int status, ErrorCode error) {

@@ -63,7 +63,11 @@ class GracefulShutdownTest {
           boolean stream = i % 2 == 0;
           loops.add(CompletableFuture.runAsync(() -> load(port, key, stream, running, acknowledged), clients));
         }
-        Thread.sleep(1_500);
+        // Stop mid-load: once the load is well under way (a busy machine may take a while).
+        long loadDeadline = System.currentTimeMillis() + 20_000;
+        while (acknowledged.size() < 100 && System.currentTimeMillis() < loadDeadline) {
+          Thread.sleep(50);
+        }
         int beforeStop = acknowledged.size();
         server.destroy(); // SIGTERM
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server exits after draining").isTrue();

@@ -1,6 +1,7 @@
 package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.tollgate.protocol.PassthroughBody;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public record ChatRequestFacts(
     int streamOptionsStart,
     int streamOptionsEnd,
     int includeUsageStart,
-    int includeUsageEnd) {
+    int includeUsageEnd) implements PassthroughBody {
 
   private static final byte[] USAGE_ON = ascii("{\"include_usage\":true}");
   private static final byte[] TRUE = ascii("true");
@@ -36,6 +37,7 @@ public record ChatRequestFacts(
    * stream_options.include_usage} forced on so that the upstream reports usage (the extra chunk is
    * stripped again for clients that did not ask for it).
    */
+  @Override
   public byte[] upstreamBody(String upstreamModel) {
     boolean renameModel = !upstreamModel.equals(model);
     boolean forceUsage = stream && !clientWantsUsage;

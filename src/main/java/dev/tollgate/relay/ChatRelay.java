@@ -9,9 +9,7 @@ import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
-import dev.tollgate.protocol.openai.ChatRequestInspector;
 import dev.tollgate.protocol.openai.OpenAiAnswerText;
-import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.protocol.openai.OpenAiUsage;
 import dev.tollgate.provider.Provider;
 import dev.tollgate.provider.Providers;
@@ -29,26 +27,27 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/chat/completions}: the request pipeline, top to bottom —
- * authenticate → inspect → authorize → route → upstream call (failover before the first byte)
- * → relay the answer → meter. Same protocol in and out: the body goes upstream with only the
- * model edited, and the answer comes back byte for byte.
+ * The chat request pipeline, top to bottom — authenticate → read (the client's protocol) →
+ * authorize → route → upstream call (failover before the first byte) → relay the answer → meter.
+ * Same protocol in and out: the body goes upstream with only the model edited and the answer
+ * comes back byte for byte. Otherwise the request and the answer (streams included) are converted
+ * through the canonical model by the two protocols' codecs.
  */
-public final class ChatCompletionsRelay {
+public final class ChatRelay {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionsRelay.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChatRelay.class);
   static final int MAX_ATTEMPTS = 3;
   /** Status recorded when the client went away first (nginx's convention). */
   static final int CLIENT_CLOSED = 499;
   private static final List<String> RETRY_HINTS = List.of("retry-after", "retry-after-ms");
 
+  private final Ingress ingress;
   private final Vertx vertx;
   private final HttpClientAgent client;
   private final Authentication authentication;
@@ -61,7 +60,8 @@ public final class ChatCompletionsRelay {
   private final Clock clock;
   private final int maxEventBytes;
 
-  public ChatCompletionsRelay(
+  ChatRelay(
+      Ingress ingress,
       Vertx vertx,
       HttpClientAgent client,
       Authentication authentication,
@@ -73,6 +73,7 @@ public final class ChatCompletionsRelay {
       InFlight inFlight,
       Clock clock,
       int maxEventBytes) {
+    this.ingress = ingress;
     this.vertx = vertx;
     this.client = client;
     this.authentication = authentication;
@@ -135,10 +136,10 @@ public final class ChatCompletionsRelay {
     }
     Buffer body = rc.body().buffer();
     if (body == null || body.length() == 0) {
-      return GatewayError.invalid(null, "the request body is empty; send a JSON chat completion request");
+      return GatewayError.invalid(null, "the request body is empty; send a JSON request");
     }
     try {
-      cx.request = ChatRequestInspector.inspect(body.getBytes());
+      cx.request = ingress.read(rc, body.getBytes());
       return null;
     } catch (GatewayError.Failure failure) {
       return failure.error();
@@ -173,11 +174,12 @@ public final class ChatCompletionsRelay {
     Channel channel = candidates.get(index);
     Optional<Provider> provider = providers.find(channel.type());
     // Same protocol: passthrough. Another one: convert through the hub, if a codec speaks it.
-    Optional<ChatCodec> egress = provider.isEmpty() || provider.get().protocol() == WireProtocol.OPENAI
+    boolean passthrough = provider.isPresent() && cx.request.passesThroughTo(provider.get().protocol());
+    Optional<ChatCodec> egress = provider.isEmpty() || passthrough
         ? Optional.empty()
-        : codecs.find(provider.get().protocol());
-    if (provider.isEmpty() || (provider.get().protocol() != WireProtocol.OPENAI && egress.isEmpty())) {
-      LOG.error("channel {} has type '{}', which cannot serve OpenAI chat requests", channel.id(), channel.type());
+        : codecs.find(provider.get().protocol()).filter(codec -> codecs.find(ingress.protocol()).isPresent());
+    if (provider.isEmpty() || (!passthrough && egress.isEmpty())) {
+      LOG.error("channel {} has type '{}', which cannot serve {} requests", channel.id(), channel.type(), ingress.protocol());
       attempt(rc, cx, candidates, index + 1,
           GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
       return;
@@ -281,18 +283,12 @@ public final class ChatCompletionsRelay {
     });
   }
 
-  /** The client's request decoded to the hub model, once, when the first converting channel needs it. */
   private ChatRequest canonical(RelayContext cx) {
-    if (cx.canonical == null) {
-      cx.canonical = ingressCodec().decodeRequest(
-          Arrays.copyOfRange(cx.request.body(), cx.request.bodyStart(), cx.request.body().length),
-          ChatCodec.RequestTarget.NONE);
-    }
-    return cx.canonical;
+    return cx.request.canonical();
   }
 
   private ChatCodec ingressCodec() {
-    return codecs.find(WireProtocol.OPENAI).orElseThrow();
+    return codecs.find(ingress.protocol()).orElseThrow();
   }
 
   /** An answer from an upstream of another protocol, told to the client in OpenAI's. */
@@ -302,7 +298,7 @@ public final class ChatCompletionsRelay {
     int status = upstream.statusCode();
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
-          cx.canonical, new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), false));
+          cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
       new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();
       return;
     }
@@ -366,19 +362,20 @@ public final class ChatCompletionsRelay {
     return GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream connection failed");
   }
 
-  /** Ends the request with an error in OpenAI's shape, and meters it when the key is known. */
+  /** Ends the request with an error in the client's protocol, and meters it when the key is known. */
   private void reject(RoutingContext rc, RelayContext cx, GatewayError error) {
     HttpServerResponse response = rc.response();
     if (response.closed()) {
       metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
-    metering.record(cx, error.status(), error.code(), null, false, Metering.NOTHING);
+    int status = ingress.errorStatus(error);
+    metering.record(cx, status, error.code(), null, false, Metering.NOTHING);
     if (!response.ended()) {
       response
-          .setStatusCode(error.status())
+          .setStatusCode(status)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(Buffer.buffer(OpenAiErrors.body(error)));
+          .end(Buffer.buffer(ingress.errorBody(error)));
     }
   }
 

@@ -1,0 +1,38 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.protocol.ChatCodec;
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.provider.Providers;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The chat endpoint of each client protocol, for one event loop: the same pipeline behind each,
+ * told apart only by how it reads requests and words errors.
+ *
+ * @param anthropic empty until an Anthropic codec is registered
+ * @param gemini empty until a Gemini codec is registered
+ */
+public record ChatRelays(ChatRelay openAi, Optional<ChatRelay> anthropic, Optional<ChatRelay> gemini) {
+
+  /** The path parameter the Gemini route puts {@code model:action} in. */
+  public static final String GEMINI_TARGET = "target";
+
+  public static ChatRelays create(
+      Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Providers providers,
+      Codecs codecs, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, int maxEventBytes) {
+    Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
+        ingress, vertx, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, maxEventBytes);
+    Optional<ChatCodec> anthropic = codecs.find(WireProtocol.ANTHROPIC);
+    Optional<ChatCodec> gemini = codecs.find(WireProtocol.GEMINI);
+    return new ChatRelays(
+        relay.apply(new OpenAiIngress(codecs)),
+        anthropic.map(codec -> relay.apply(new CodecIngress(codec, rc -> ChatCodec.RequestTarget.NONE, rc -> false))),
+        gemini.map(codec -> relay.apply(new CodecIngress(codec,
+            rc -> GeminiTarget.parse(rc.pathParam(GEMINI_TARGET)),
+            rc -> !"sse".equals(rc.request().getParam("alt"))))));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.protocol.PassthroughBody;
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.protocol.canonical.ChatRequest;
+import java.util.function.Supplier;
+
+/**
+ * A client's chat request as the pipeline needs it, whatever the protocol it came in: the model,
+ * the streaming options, the bytes for a same-protocol passthrough (when that protocol has one),
+ * and the canonical form, decoded at most once and only when a channel needs conversion.
+ */
+public final class ClientRequest {
+
+  private final WireProtocol protocol;
+  private final String model;
+  private final boolean stream;
+  private final boolean clientWantsUsage;
+  private final boolean jsonArray;
+  private final PassthroughBody passthrough;
+  private final Supplier<ChatRequest> decode;
+  private final Supplier<PromptText> promptText;
+  private ChatRequest canonical;
+
+  /** The prompt's text and message count, for estimating input tokens when usage is missing. */
+  record PromptText(String text, int messages) {}
+
+  private ClientRequest(
+      WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean jsonArray,
+      PassthroughBody passthrough, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+    this.protocol = protocol;
+    this.model = model;
+    this.stream = stream;
+    this.clientWantsUsage = clientWantsUsage;
+    this.jsonArray = jsonArray;
+    this.passthrough = passthrough;
+    this.decode = decode;
+    this.promptText = promptText;
+  }
+
+  /** A request that can pass through to its own protocol; {@code decode} is run on first need. */
+  static ClientRequest passable(
+      WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, PassthroughBody body,
+      Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+    return new ClientRequest(protocol, model, stream, clientWantsUsage, false, body, decode, promptText);
+  }
+
+  /** A request already decoded (to validate it), always converted. */
+  static ClientRequest decoded(WireProtocol protocol, ChatRequest canonical, boolean jsonArray) {
+    ClientRequest request = new ClientRequest(
+        protocol, canonical.model(), canonical.stream(), true, jsonArray, null, () -> canonical,
+        () -> CanonicalText.prompt(canonical));
+    request.canonical = canonical;
+    return request;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public boolean stream() {
+    return stream;
+  }
+
+  /** The client asked for usage in its stream (OpenAI's include_usage); others always get it. */
+  public boolean clientWantsUsage() {
+    return clientWantsUsage;
+  }
+
+  /** Gemini's streamGenerateContent without alt=sse: the stream is one JSON array. */
+  public boolean jsonArray() {
+    return jsonArray;
+  }
+
+  /** True when an upstream of this protocol can take the client's bytes as they are. */
+  boolean passesThroughTo(WireProtocol upstream) {
+    return passthrough != null && upstream == protocol;
+  }
+
+  byte[] upstreamBody(String upstreamModel) {
+    return passthrough.upstreamBody(upstreamModel);
+  }
+
+  PromptText promptText() {
+    return promptText.get();
+  }
+
+  /** @throws dev.tollgate.protocol.GatewayError.Failure when the request cannot be converted */
+  ChatRequest canonical() {
+    if (canonical == null) {
+      canonical = decode.get();
+    }
+    return canonical;
+  }
+}
