@@ -1,0 +1,169 @@
+package dev.tollgate.protocol.gemini;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.protocol.ChatCodec;
+import dev.tollgate.protocol.canonical.StreamEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Canonical events → a Gemini client's stream, as SSE ({@code alt=sse}) or as one JSON array
+ * written incrementally (plain {@code streamGenerateContent}).
+ *
+ * <p>SSE events end with {@code \r\n\r\n}, as Google's own server writes them; every SSE parser
+ * accepts it. Gemini clients expect each function call whole, so calls are buffered and sent as
+ * one chunk when the next call starts, at {@code BlockStop}, or at {@code Finish}. Thought parts
+ * go out only when the request asked {@code includeThoughts}; bare signatures never do (a
+ * signature from another vendor's stream means nothing to a Gemini client).
+ */
+final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
+
+  private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SSE_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY = new byte[0];
+
+  private final String clientModel;
+  private final boolean includeThoughts;
+  private final boolean jsonArray;
+
+  private String responseId;
+  private int chunks;
+  private boolean closed;
+  private final Map<Integer, PendingCall> pending = new LinkedHashMap<>();
+
+  private static final class PendingCall {
+    final String id;
+    final String name;
+    final StringBuilder args = new StringBuilder();
+
+    PendingCall(String id, String name) {
+      this.id = id;
+      this.name = name;
+    }
+  }
+
+  GeminiStreamEncoder(String clientModel, boolean includeThoughts, boolean jsonArray) {
+    this.clientModel = clientModel;
+    this.includeThoughts = includeThoughts;
+    this.jsonArray = jsonArray;
+  }
+
+  @Override
+  public String contentType() {
+    return jsonArray ? "application/json" : "text/event-stream";
+  }
+
+  @Override
+  public byte[] encode(StreamEvent event) {
+    if (closed) {
+      return EMPTY;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    switch (event) {
+      case StreamEvent.Start start -> responseId = start.id();
+      case StreamEvent.TextDelta text -> {
+        if (text.text() != null && !text.text().isEmpty()) {
+          flushCalls(out);
+          ObjectNode chunk = chunk();
+          parts(chunk).addObject().put("text", text.text());
+          write(out, chunk);
+        }
+      }
+      case StreamEvent.ThinkingDelta thinking -> {
+        if (includeThoughts && thinking.text() != null && !thinking.text().isEmpty()) {
+          flushCalls(out);
+          ObjectNode chunk = chunk();
+          parts(chunk).addObject().put("text", thinking.text()).put("thought", true);
+          write(out, chunk);
+        }
+      }
+      case StreamEvent.ToolCallStart start -> {
+        flushCalls(out);
+        pending.put(start.callIndex(), new PendingCall(start.id(), start.name()));
+      }
+      case StreamEvent.ToolArgsDelta delta -> {
+        PendingCall call = pending.get(delta.callIndex());
+        if (call != null && delta.json() != null) {
+          call.args.append(delta.json());
+        }
+      }
+      case StreamEvent.BlockStop stop -> flushCalls(out);
+      case StreamEvent.Finish finish -> {
+        flushCalls(out);
+        ObjectNode chunk = chunk();
+        ObjectNode candidate = (ObjectNode) chunk.get("candidates").get(0);
+        candidate.put("finishReason", GeminiVocabulary.finishReason(finish.reason()));
+        if (finish.usage() != null) {
+          chunk.set("usageMetadata", GeminiUsage.encode(finish.usage()));
+        }
+        write(out, chunk);
+        close(out);
+      }
+      case StreamEvent.Error error -> {
+        pending.clear();
+        write(out, GeminiErrors.tree(error.error()));
+        close(out);
+      }
+    }
+    return out.size() == 0 ? EMPTY : out.toByteArray();
+  }
+
+  private void flushCalls(ByteArrayOutputStream out) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    ObjectNode chunk = chunk();
+    ArrayNode parts = parts(chunk);
+    for (PendingCall call : pending.values()) {
+      ObjectNode functionCall = parts.addObject().putObject("functionCall");
+      if (call.id != null) {
+        functionCall.put("id", call.id);
+      }
+      functionCall.put("name", call.name);
+      functionCall.set("args", GeminiJson.argsObject(call.args.toString()));
+    }
+    pending.clear();
+    write(out, chunk);
+  }
+
+  private ObjectNode chunk() {
+    ObjectNode chunk = GeminiJson.MAPPER.createObjectNode();
+    ObjectNode candidate = chunk.putArray("candidates").addObject();
+    candidate.putObject("content").put("role", "model").putArray("parts");
+    candidate.put("index", 0);
+    if (clientModel != null) {
+      chunk.put("modelVersion", clientModel);
+    }
+    if (responseId != null) {
+      chunk.put("responseId", responseId);
+    }
+    return chunk;
+  }
+
+  private static ArrayNode parts(ObjectNode chunk) {
+    return (ArrayNode) chunk.get("candidates").get(0).get("content").get("parts");
+  }
+
+  private void write(ByteArrayOutputStream out, ObjectNode json) {
+    byte[] body = GeminiJson.bytes(json);
+    if (jsonArray) {
+      out.writeBytes(chunks == 0 ? new byte[] {'['} : new byte[] {',', '\r', '\n'});
+      out.writeBytes(body);
+    } else {
+      out.writeBytes(SSE_PREFIX);
+      out.writeBytes(body);
+      out.writeBytes(SSE_END);
+    }
+    chunks++;
+  }
+
+  private void close(ByteArrayOutputStream out) {
+    closed = true;
+    if (jsonArray) {
+      out.writeBytes(chunks == 0 ? new byte[] {'[', ']'} : new byte[] {']'});
+    }
+  }
+}
