@@ -16,6 +16,9 @@ import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
+import dev.tollgate.protocol.anthropic.AnthropicCodec;
+import dev.tollgate.protocol.gemini.GeminiCodec;
+import dev.tollgate.protocol.openai.OpenAiCodec;
 import dev.tollgate.relay.InFlight;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.ModelList;
@@ -84,7 +87,7 @@ public final class App implements AutoCloseable {
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(stores.keys(), blocking), clock);
     ChannelRouter router = new ChannelRouter(catalog);
     Providers providers = Providers.builtIn();
-    Codecs codecs = new Codecs(List.of());
+    Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     Metering metering = new Metering(usageWriter, new TokenEstimator());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog);

@@ -1,5 +1,7 @@
 package dev.tollgate.provider;
 
+import dev.tollgate.provider.anthropic.AnthropicProvider;
+import dev.tollgate.provider.gemini.GeminiProvider;
 import dev.tollgate.provider.openai.OpenAiProvider;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,7 @@ public final class Providers {
   }
 
   public static Providers builtIn() {
-    // Anthropic and Gemini upstreams join once the relay converts between protocols (issue 4);
-    // until then a channel of theirs could not serve the OpenAI endpoint.
-    return new Providers(List.of(new OpenAiProvider()));
+    return new Providers(List.of(new OpenAiProvider(), new AnthropicProvider(), new GeminiProvider()));
   }
 
   public Optional<Provider> find(String kind) {
