@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockAnthropicUpstream;
+import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
 import java.net.URI;
@@ -46,6 +47,7 @@ class AnthropicClientTest {
   @TempDir static Path dataDir;
   static MockOpenAiUpstream openAi;
   static MockAnthropicUpstream anthropic;
+  static MockGeminiUpstream gemini;
   static TestGateway gateway;
   static String key;
   static AnthropicClient client;
@@ -54,7 +56,9 @@ class AnthropicClientTest {
   static void start() {
     openAi = new MockOpenAiUpstream();
     anthropic = new MockAnthropicUpstream();
+    gemini = new MockGeminiUpstream();
     gateway = TestGateway.start(dataDir);
+    gateway.addChannel("gemini", gemini.baseUrl(), List.of("gemini-text", "gemini-tools"), Map.of());
     gateway.addChannel(openAi.baseUrl(), List.of("mock-text", "mock-tools", "mock-500"), Map.of());
     gateway.addChannel("anthropic", anthropic.baseUrl(), List.of("claude-text", "claude-tools"), Map.of());
     key = gateway.createKey();
@@ -71,6 +75,7 @@ class AnthropicClientTest {
     gateway.close();
     openAi.close();
     anthropic.close();
+    gemini.close();
   }
 
   private static MessageCreateParams.Builder ask(String model) {
@@ -161,6 +166,21 @@ class AnthropicClientTest {
     assertThat(text(client.messages().create(ask("claude-text").build()))).isEqualTo("Hello there!");
     assertThat(text(streamed(ask("claude-text").build()))).isEqualTo("Hello there!");
     assertThat(anthropic.last().body().path("system").toString()).contains("Be brief.");
+  }
+
+  @Test
+  void geminiUpstreamServesTheSameClient() {
+    assertThat(text(client.messages().create(ask("gemini-text").build()))).isEqualTo("Hello there!");
+    assertThat(text(streamed(ask("gemini-text").build()))).isEqualTo("Hello there!");
+    assertThat(gemini.last().body().path("systemInstruction").toString()).contains("Be brief.");
+
+    for (Message message : List.of(client.messages().create(withWeatherTool("gemini-tools").build()),
+        streamed(withWeatherTool("gemini-tools").build()))) {
+      ToolUseBlock call = message.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+      assertThat(call.name()).isEqualTo("get_weather");
+      assertThat(call._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris"));
+      assertThat(message.stopReason()).contains(StopReason.TOOL_USE);
+    }
   }
 
   @Test
