@@ -1,6 +1,7 @@
 package dev.tollgate.relay;
 
 import dev.tollgate.protocol.canonical.ChatRequest;
+import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
 import java.util.List;
@@ -20,6 +21,13 @@ final class CanonicalText {
         .append(tool.description() == null ? "" : tool.description()).append(' ')
         .append(tool.parameters() == null ? "" : tool.parameters().toString()).append('\n'));
     return new ClientRequest.PromptText(text.toString(), request.messages().size() + (request.system().isEmpty() ? 0 : 1));
+  }
+
+  /** The generated text of an answer (all choices), for estimates. */
+  static String answer(ChatResponse response) {
+    StringBuilder text = new StringBuilder();
+    response.choices().forEach(choice -> append(choice.parts(), text));
+    return text.toString();
   }
 
   private static void append(List<ContentPart> parts, StringBuilder text) {

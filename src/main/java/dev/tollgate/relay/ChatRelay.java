@@ -5,12 +5,11 @@ import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
-import dev.tollgate.protocol.openai.OpenAiAnswerText;
-import dev.tollgate.protocol.openai.OpenAiUsage;
 import dev.tollgate.provider.Provider;
 import dev.tollgate.provider.Providers;
 import io.netty.channel.ConnectTimeoutException;
@@ -203,6 +202,9 @@ public final class ChatRelay {
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, cx.request.stream() ? "text/event-stream" : "application/json");
     provider.get().authenticate(channel.secret(), headers::add);
+    if (provider.get().protocol() == cx.request.protocol()) {
+      cx.request.sameProtocolHeaders().forEach(headers::set); // e.g. the client's anthropic-version and betas
+    }
     String url = provider.get().chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
 
     UpstreamCall call = new UpstreamCall(vertx, timeouts);
@@ -258,7 +260,7 @@ public final class ChatRelay {
       boolean success = status < 300;
       Usage usage = null;
       if (success) {
-        OpenAiUsage.ResponseFacts facts = OpenAiUsage.readResponse(bytes);
+        Passthrough.AnswerFacts facts = cx.request.meter().readAnswer(bytes);
         if (!facts.wellFormed()) {
           // Nothing has reached the client yet: garbage counts as a failed attempt.
           attempt(rc, cx, candidates, index + 1,
@@ -269,13 +271,14 @@ public final class ChatRelay {
       }
       HttpServerResponse response = rc.response();
       if (response.closed()) {
-        metering.record(cx, CLIENT_CLOSED, null, usage, success, () -> metering.estimator().count(OpenAiAnswerText.of(bytes)));
+        metering.record(cx, CLIENT_CLOSED, null, usage, success,
+            () -> metering.estimator().count(cx.request.meter().answerText(bytes)));
         return;
       }
       // Metered before the answer goes out: whatever a client has received is on record.
       // An upstream 4xx is the client's problem, passed through as the upstream worded it.
       metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success,
-          () -> metering.estimator().count(OpenAiAnswerText.of(bytes)));
+          () -> metering.estimator().count(cx.request.meter().answerText(bytes)));
       response.setStatusCode(status);
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
       copyRetryHints(upstream, response);
@@ -331,10 +334,10 @@ public final class ChatRelay {
       }
       Usage usage = answer.usage() == null ? null : Metering.usageOf(answer.usage());
       if (rc.response().closed()) {
-        metering.record(cx, CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(OpenAiAnswerText.of(converted)));
+        metering.record(cx, CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
         return;
       }
-      metering.record(cx, 200, null, usage, true, () -> metering.estimator().count(OpenAiAnswerText.of(converted)));
+      metering.record(cx, 200, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
       rc.response()
           .setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -2,10 +2,13 @@ package dev.tollgate.relay;
 
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.protocol.anthropic.AnthropicPassthrough;
+import dev.tollgate.protocol.gemini.GeminiPassthrough;
 import dev.tollgate.provider.Providers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -30,8 +33,9 @@ public record ChatRelays(ChatRelay openAi, Optional<ChatRelay> anthropic, Option
     Optional<ChatCodec> gemini = codecs.find(WireProtocol.GEMINI);
     return new ChatRelays(
         relay.apply(new OpenAiIngress(codecs)),
-        anthropic.map(codec -> relay.apply(new CodecIngress(codec, rc -> ChatCodec.RequestTarget.NONE, rc -> false))),
-        gemini.map(codec -> relay.apply(new CodecIngress(codec,
+        anthropic.map(codec -> relay.apply(new CodecIngress(codec, new AnthropicPassthrough(),
+            List.of("anthropic-version", "anthropic-beta"), rc -> ChatCodec.RequestTarget.NONE, rc -> false))),
+        gemini.map(codec -> relay.apply(new CodecIngress(codec, new GeminiPassthrough(), List.of(),
             rc -> GeminiTarget.parse(rc.pathParam(GEMINI_TARGET)),
             rc -> !"sse".equals(rc.request().getParam("alt"))))));
   }

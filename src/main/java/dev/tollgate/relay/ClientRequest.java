@@ -1,8 +1,10 @@
 package dev.tollgate.relay;
 
+import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.PassthroughBody;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +20,8 @@ public final class ClientRequest {
   private final boolean clientWantsUsage;
   private final boolean jsonArray;
   private final PassthroughBody passthrough;
+  private final Passthrough meter;
+  private final Map<String, String> sameProtocolHeaders;
   private final Supplier<ChatRequest> decode;
   private final Supplier<PromptText> promptText;
   private ChatRequest canonical;
@@ -27,13 +31,16 @@ public final class ClientRequest {
 
   private ClientRequest(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean jsonArray,
-      PassthroughBody passthrough, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+      PassthroughBody passthrough, Passthrough meter, Map<String, String> sameProtocolHeaders,
+      Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
     this.protocol = protocol;
     this.model = model;
     this.stream = stream;
     this.clientWantsUsage = clientWantsUsage;
     this.jsonArray = jsonArray;
     this.passthrough = passthrough;
+    this.meter = meter;
+    this.sameProtocolHeaders = Map.copyOf(sameProtocolHeaders);
     this.decode = decode;
     this.promptText = promptText;
   }
@@ -41,15 +48,22 @@ public final class ClientRequest {
   /** A request that can pass through to its own protocol; {@code decode} is run on first need. */
   static ClientRequest passable(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, PassthroughBody body,
-      Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
-    return new ClientRequest(protocol, model, stream, clientWantsUsage, false, body, decode, promptText);
+      Passthrough meter, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+    return new ClientRequest(protocol, model, stream, clientWantsUsage, false, body, meter, Map.of(), decode, promptText);
   }
 
-  /** A request already decoded (to validate it), always converted. */
-  static ClientRequest decoded(WireProtocol protocol, ChatRequest canonical, boolean jsonArray) {
+  /**
+   * A request decoded up front (which validates it).
+   *
+   * @param body for a passthrough to an upstream of the same protocol, or null to always convert
+   * @param sameProtocolHeaders client headers an upstream of the same protocol must see (versions, betas)
+   */
+  static ClientRequest decoded(
+      WireProtocol protocol, ChatRequest canonical, boolean jsonArray, PassthroughBody body, Passthrough meter,
+      Map<String, String> sameProtocolHeaders) {
     ClientRequest request = new ClientRequest(
-        protocol, canonical.model(), canonical.stream(), true, jsonArray, null, () -> canonical,
-        () -> CanonicalText.prompt(canonical));
+        protocol, canonical.model(), canonical.stream(), true, jsonArray, body, meter, sameProtocolHeaders,
+        () -> canonical, () -> CanonicalText.prompt(canonical));
     request.canonical = canonical;
     return request;
   }
@@ -74,7 +88,20 @@ public final class ClientRequest {
 
   /** True when an upstream of this protocol can take the client's bytes as they are. */
   boolean passesThroughTo(WireProtocol upstream) {
-    return passthrough != null && upstream == protocol;
+    return passthrough != null && meter != null && upstream == protocol;
+  }
+
+  /** How to meter the answer of a passthrough. */
+  Passthrough meter() {
+    return meter;
+  }
+
+  WireProtocol protocol() {
+    return protocol;
+  }
+
+  Map<String, String> sameProtocolHeaders() {
+    return sameProtocolHeaders;
   }
 
   byte[] upstreamBody(String upstreamModel) {

@@ -2,10 +2,12 @@ package dev.tollgate.relay;
 
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.openai.ChatRequestFacts;
 import dev.tollgate.protocol.openai.ChatRequestInspector;
 import dev.tollgate.protocol.openai.OpenAiErrors;
+import dev.tollgate.protocol.openai.OpenAiPassthrough;
 import dev.tollgate.protocol.openai.OpenAiPromptText;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -16,6 +18,8 @@ import java.util.Arrays;
  * a channel of another protocol serves the model.
  */
 final class OpenAiIngress implements Ingress {
+
+  private static final Passthrough PASSTHROUGH = new OpenAiPassthrough();
 
   private final Codecs codecs;
 
@@ -32,7 +36,7 @@ final class OpenAiIngress implements Ingress {
   public ClientRequest read(RoutingContext rc, byte[] body) {
     ChatRequestFacts facts = ChatRequestInspector.inspect(body);
     return ClientRequest.passable(
-        WireProtocol.OPENAI, facts.model(), facts.stream(), facts.clientWantsUsage(), facts,
+        WireProtocol.OPENAI, facts.model(), facts.stream(), facts.clientWantsUsage(), facts, PASSTHROUGH,
         () -> codec().decodeRequest(Arrays.copyOfRange(body, facts.bodyStart(), body.length), ChatCodec.RequestTarget.NONE),
         () -> {
           OpenAiPromptText.PromptText text = OpenAiPromptText.of(body, facts.bodyStart());

@@ -2,8 +2,7 @@ package dev.tollgate.relay;
 
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
-import dev.tollgate.protocol.openai.OpenAiErrors;
-import dev.tollgate.protocol.openai.OpenAiStreamSniffer;
+import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.sse.SseEvent;
 import dev.tollgate.sse.SseReader;
 import io.vertx.core.buffer.Buffer;
@@ -15,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Relays one OpenAI event stream to the client as it arrives, event by event, byte for byte —
- * except the usage chunk the gateway requested on the client's behalf. Back-pressure: when the
+ * Relays one event stream of the client's own protocol as it arrives, event by event, byte for
+ * byte — except, for OpenAI, the usage chunk the gateway requested on the client's behalf. Back-pressure: when the
  * client reads slower than the upstream writes, the upstream is paused, so memory stays bounded.
  *
- * <p>Endings: {@code [DONE]} or a finish reason then EOF is a complete answer; anything else after
- * the first byte (reset, timeout, EOF mid-answer) ends the stream with an OpenAI error event —
- * never a fake {@code [DONE]}. A client that leaves cancels the upstream call. Every ending is
+ * <p>Endings: the protocol's end marker (OpenAI {@code [DONE]} or a finish reason, Anthropic
+ * {@code message_stop}, Gemini a finish reason) then EOF is a complete answer; anything else after
+ * the first byte (reset, timeout, EOF mid-answer) ends the stream with an error event in the
+ * client's protocol — never a fake end marker. A client that leaves cancels the upstream call. Every ending is
  * metered once, with what was generated.
  */
 final class StreamRelay {
@@ -31,7 +31,7 @@ final class StreamRelay {
   private final HttpClientResponse upstream;
   private final Metering metering;
   private final HttpServerResponse client;
-  private final OpenAiStreamSniffer sniffer;
+  private final Passthrough.StreamWatch sniffer;
   private final SseReader reader;
   private final List<byte[]> ready = new ArrayList<>(4);
   private boolean droppedSome;
@@ -45,7 +45,7 @@ final class StreamRelay {
     this.upstream = upstream;
     this.metering = metering;
     this.client = rc.response();
-    this.sniffer = new OpenAiStreamSniffer(cx.request.clientWantsUsage(), metering.estimator()::count);
+    this.sniffer = cx.request.meter().watchStream(cx.request.clientWantsUsage(), metering.estimator()::count);
     this.reader = new SseReader(this::onEvent, maxEventBytes);
   }
 
@@ -123,7 +123,7 @@ final class StreamRelay {
     call.finish();
     reader.finish();
     flush();
-    if (sniffer.sawDone() || sniffer.sawFinish()) {
+    if (sniffer.complete()) {
       over = true;
       meter(200, sniffer.sawError() ? ErrorCode.UPSTREAM_ERROR : null);
       client.end();
@@ -149,7 +149,7 @@ final class StreamRelay {
     over = true;
     meter(200, error.code());
     if (!client.closed()) {
-      client.end(Buffer.buffer(OpenAiErrors.streamEvent(error)));
+      client.end(Buffer.buffer(cx.request.meter().streamError(error)));
     }
   }
 

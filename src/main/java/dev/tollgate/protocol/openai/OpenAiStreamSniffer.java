@@ -2,6 +2,8 @@ package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tollgate.protocol.JsonScan;
+import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.sse.SseEvent;
 import java.io.IOException;
@@ -18,7 +20,7 @@ import java.util.List;
  * and parsed only when that estimate is asked for or the window fills: most upstreams report
  * usage, and then they are never parsed. One instance per stream.
  */
-public final class OpenAiStreamSniffer {
+public final class OpenAiStreamSniffer implements Passthrough.StreamWatch {
 
   /** Text held for estimation before it is handed to the estimator and dropped. */
   private static final int TEXT_WINDOW_CHARS = 16 * 1024;
@@ -46,6 +48,7 @@ public final class OpenAiStreamSniffer {
   }
 
   /** Reads one event; returns true when it should be forwarded to the client. */
+  @Override
   public boolean onEvent(SseEvent event) {
     String data = event.data();
     if (data == null) {
@@ -59,42 +62,16 @@ public final class OpenAiStreamSniffer {
     if (trimmed.isEmpty() || trimmed.charAt(0) != '{') {
       return true;
     }
-    if (!hasMember(trimmed, "\"usage\"", '{') && !hasMember(trimmed, "\"error\"", '{')) {
+    if (!JsonScan.hasMember(trimmed, "\"usage\"", '{') && !JsonScan.hasMember(trimmed, "\"error\"", '{')) {
       // The common chunk: content only. Parsing it costs more than relaying it, and its text is
       // needed only if the upstream never reports usage, so it is parsed later, if at all.
-      if (hasMember(trimmed, "\"finish_reason\"", '"')) {
+      if (JsonScan.hasMember(trimmed, "\"finish_reason\"", '"')) {
         finished = true;
       }
       defer(trimmed);
       return true;
     }
     return readChunk(trimmed);
-  }
-
-  /**
-   * True when {@code key} appears followed by a colon and a value starting with {@code start}.
-   * Inside JSON strings quotes are escaped, so a key-like text in content never matches; a false
-   * match would only cost a full parse.
-   */
-  static boolean hasMember(String json, String key, char start) {
-    for (int at = json.indexOf(key); at >= 0; at = json.indexOf(key, at + 1)) {
-      int i = skipSpaces(json, at + key.length());
-      if (i < json.length() && json.charAt(i) == ':') {
-        i = skipSpaces(json, i + 1);
-        if (i < json.length() && json.charAt(i) == start) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static int skipSpaces(String text, int from) {
-    int i = from;
-    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-      i++;
-    }
-    return i;
   }
 
   private void defer(String chunk) {
@@ -221,15 +198,23 @@ public final class OpenAiStreamSniffer {
   }
 
   /** The upstream's own usage, or null when it sent none. */
+  @Override
   public Usage reportedUsage() {
     return usage;
   }
 
   /** Completion tokens estimated from the text seen so far. */
+  @Override
   public int estimatedCompletionTokens() {
     digestDeferred();
     int pending = window.isEmpty() ? 0 : counter.count(window.toString());
     return countedCompletionTokens + pending;
+  }
+
+  /** [DONE] or a finish reason: the answer is whole (vendors may close without [DONE]). */
+  @Override
+  public boolean complete() {
+    return done || finished;
   }
 
   /** A choice carried a finish reason. */
@@ -243,6 +228,7 @@ public final class OpenAiStreamSniffer {
   }
 
   /** The upstream reported an error inside the stream. */
+  @Override
   public boolean sawError() {
     return errored;
   }

@@ -216,12 +216,12 @@ class OpenAiStreamSnifferTest {
 
   @Test
   void memberDetectionLooksAtValuesNotAtTextThatMentionsThem() {
-    assertThat(OpenAiStreamSniffer.hasMember("{\"usage\":null}", "\"usage\"", '{')).isFalse();
-    assertThat(OpenAiStreamSniffer.hasMember("{\"usage\" : \n {\"prompt_tokens\":1}}", "\"usage\"", '{')).isTrue();
-    assertThat(OpenAiStreamSniffer.hasMember("{\"content\":\"say \\\"usage\\\":{ please\",\"usage\":null}", "\"usage\"", '{'))
+    assertThat(dev.tollgate.protocol.JsonScan.hasMember("{\"usage\":null}", "\"usage\"", '{')).isFalse();
+    assertThat(dev.tollgate.protocol.JsonScan.hasMember("{\"usage\" : \n {\"prompt_tokens\":1}}", "\"usage\"", '{')).isTrue();
+    assertThat(dev.tollgate.protocol.JsonScan.hasMember("{\"content\":\"say \\\"usage\\\":{ please\",\"usage\":null}", "\"usage\"", '{'))
         .as("escaped quotes inside content").isFalse();
-    assertThat(OpenAiStreamSniffer.hasMember("{\"finish_reason\":null}", "\"finish_reason\"", '"')).isFalse();
-    assertThat(OpenAiStreamSniffer.hasMember("{\"a\":{\"finish_reason\": \"stop\"}}", "\"finish_reason\"", '"')).isTrue();
+    assertThat(dev.tollgate.protocol.JsonScan.hasMember("{\"finish_reason\":null}", "\"finish_reason\"", '"')).isFalse();
+    assertThat(dev.tollgate.protocol.JsonScan.hasMember("{\"a\":{\"finish_reason\": \"stop\"}}", "\"finish_reason\"", '"')).isTrue();
   }
 
   @Test
