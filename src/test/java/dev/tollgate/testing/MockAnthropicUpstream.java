@@ -30,7 +30,7 @@ public final class MockAnthropicUpstream extends MockServer {
         error(request.response(), 400, "invalid_request_error", "mock: body is not JSON");
         return;
       }
-      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-api-key"), json, body.getBytes()));
+      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-api-key"), json, body.getBytes(), headers(request)));
       if (!request.path().equals("/v1/messages")) {
         error(request.response(), 404, "not_found_error", "mock: no route " + request.path());
       } else if (request.getHeader("anthropic-version") == null) {

@@ -36,7 +36,7 @@ public final class MockGeminiUpstream extends MockServer {
         return;
       }
       lastQuery = request.query();
-      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-goog-api-key"), json, body.getBytes()));
+      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-goog-api-key"), json, body.getBytes(), headers(request)));
       String path = request.path();
       int colon = path.lastIndexOf(':');
       if (!path.startsWith("/v1beta/models/") || colon < 0) {

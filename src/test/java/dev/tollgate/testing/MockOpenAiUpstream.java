@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +36,8 @@ public final class MockOpenAiUpstream extends MockServer {
   private volatile CountDownLatch endlessClosed = new CountDownLatch(1);
 
   /** A request as the upstream received it. */
-  public record Received(String path, String authorization, JsonNode body, byte[] rawBody) {}
+  /** A request as the upstream received it; {@code headers} has lower-case names. */
+  public record Received(String path, String authorization, JsonNode body, byte[] rawBody, Map<String, String> headers) {}
 
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -73,7 +75,7 @@ public final class MockOpenAiUpstream extends MockServer {
         request.response().setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
         return;
       }
-      received.add(new Received(request.path(), request.getHeader("Authorization"), json, body.getBytes()));
+      received.add(new Received(request.path(), request.getHeader("Authorization"), json, body.getBytes(), headers(request)));
       if (!request.path().equals("/v1/chat/completions")) {
         request.response().setStatusCode(404).end();
         return;

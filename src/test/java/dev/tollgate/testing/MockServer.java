@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +39,12 @@ abstract class MockServer implements AutoCloseable {
 
   public MockOpenAiUpstream.Received last() {
     return received.get(received.size() - 1);
+  }
+
+  static Map<String, String> headers(HttpServerRequest request) {
+    Map<String, String> headers = new HashMap<>();
+    request.headers().forEach(entry -> headers.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue()));
+    return headers;
   }
 
   static String quote(String text) {
