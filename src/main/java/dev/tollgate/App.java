@@ -90,7 +90,7 @@ public final class App implements AutoCloseable {
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     Metering metering = new Metering(usageWriter, new TokenEstimator());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
-    ModelList models = new ModelList(authentication, catalog);
+    ModelList models = new ModelList(authentication, catalog, codecs);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())

@@ -35,21 +35,30 @@ public final class HttpApi {
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(body).handler(chat.openAi()::handle);
     }
+    chat.anthropicTokens().ifPresent(tokens -> {
+      for (String path : new String[] {"/v1/messages/count_tokens", "/messages/count_tokens"}) {
+        router.post(path).handler(body).handler(tokens::handle);
+      }
+    });
     chat.anthropic().ifPresent(messages -> {
       for (String path : new String[] {"/v1/messages", "/messages"}) {
         router.post(path).handler(body).handler(messages::handle);
       }
     });
     // The model id and the action share the last segment: models/gemini-2.5-flash:generateContent.
-    chat.gemini().ifPresent(gemini -> router
-        .postWithRegex("/(?:v1beta/)?models/(?<" + ChatRelays.GEMINI_TARGET + ">[^/]+)")
+    String geminiTarget = "/(?:v1beta/)?models/(?<" + ChatRelays.GEMINI_TARGET + ">[^/]+)";
+    chat.geminiTokens().ifPresent(tokens -> router
+        .postWithRegex(geminiTarget.replace("[^/]+)", "[^/]+:countTokens)"))
         .handler(body)
-        .handler(gemini::handle));
+        .handler(tokens::handle));
+    chat.gemini().ifPresent(gemini -> router.postWithRegex(geminiTarget).handler(body).handler(gemini::handle));
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(models::list);
     }
     // Model ids may hold slashes (org/model), so the rest of the path is the id.
     router.getWithRegex("/(?:v1/)?models/(?<id>.+)").handler(rc -> models.one(rc, rc.pathParam("id")));
+    router.get("/v1beta/models").handler(models::listGemini);
+    router.getWithRegex("/v1beta/models/(?<id>.+)").handler(rc -> models.oneGemini(rc, rc.pathParam("id")));
 
     router.route().last().handler(rc -> openAiError(rc, GatewayError.of(ErrorCode.NOT_FOUND,
         "no route for " + rc.request().method() + " " + rc.request().path())));

@@ -19,7 +19,12 @@ import java.util.function.Function;
  * @param anthropic empty until an Anthropic codec is registered
  * @param gemini empty until a Gemini codec is registered
  */
-public record ChatRelays(ChatRelay openAi, Optional<ChatRelay> anthropic, Optional<ChatRelay> gemini) {
+public record ChatRelays(
+    ChatRelay openAi,
+    Optional<ChatRelay> anthropic,
+    Optional<ChatRelay> gemini,
+    Optional<TokenCount> anthropicTokens,
+    Optional<TokenCount> geminiTokens) {
 
   /** The path parameter the Gemini route puts {@code model:action} in. */
   public static final String GEMINI_TARGET = "target";
@@ -29,14 +34,20 @@ public record ChatRelays(ChatRelay openAi, Optional<ChatRelay> anthropic, Option
       Codecs codecs, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, int maxEventBytes) {
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
         ingress, vertx, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, maxEventBytes);
-    Optional<ChatCodec> anthropic = codecs.find(WireProtocol.ANTHROPIC);
-    Optional<ChatCodec> gemini = codecs.find(WireProtocol.GEMINI);
+    Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
+        codec, new AnthropicPassthrough(), List.of("anthropic-version", "anthropic-beta"),
+        rc -> ChatCodec.RequestTarget.NONE, rc -> false));
+    Optional<Ingress> gemini = codecs.find(WireProtocol.GEMINI).map(codec -> new CodecIngress(
+        codec, new GeminiPassthrough(), List.of(),
+        rc -> GeminiTarget.parse(rc.pathParam(GEMINI_TARGET)),
+        rc -> !"sse".equals(rc.request().getParam("alt"))));
+    Function<Ingress, TokenCount> tokens = ingress -> new TokenCount(
+        ingress, authentication, router, providers, timeouts, vertx, client, metering.estimator());
     return new ChatRelays(
         relay.apply(new OpenAiIngress(codecs)),
-        anthropic.map(codec -> relay.apply(new CodecIngress(codec, new AnthropicPassthrough(),
-            List.of("anthropic-version", "anthropic-beta"), rc -> ChatCodec.RequestTarget.NONE, rc -> false))),
-        gemini.map(codec -> relay.apply(new CodecIngress(codec, new GeminiPassthrough(), List.of(),
-            rc -> GeminiTarget.parse(rc.pathParam(GEMINI_TARGET)),
-            rc -> !"sse".equals(rc.request().getParam("alt"))))));
+        anthropic.map(relay),
+        gemini.map(relay),
+        anthropic.map(tokens),
+        gemini.map(tokens));
   }
 }

@@ -13,6 +13,14 @@ final class GeminiTarget {
 
   private GeminiTarget() {}
 
+  /** The model of a {@code model:action} path segment, whatever the action. */
+  static String model(String modelAndAction) {
+    String decoded = URLDecoder.decode(modelAndAction.replace("+", "%2B"), StandardCharsets.UTF_8);
+    int colon = decoded.lastIndexOf(':');
+    String model = colon < 0 ? decoded : decoded.substring(0, colon);
+    return model.startsWith("models/") ? model.substring("models/".length()) : model;
+  }
+
   static ChatCodec.RequestTarget parse(String modelAndAction) {
     String decoded = URLDecoder.decode(modelAndAction.replace("+", "%2B"), StandardCharsets.UTF_8);
     int colon = decoded.lastIndexOf(':');

@@ -11,7 +11,7 @@ import java.util.List;
  * A real local server answering like Anthropic's Messages API, deterministically, chosen by model:
  * {@code claude-text} ("Hello there!"), {@code claude-tools} (a get_weather call for Paris; after
  * a tool result, a text answer), {@code claude-400} (invalid request), {@code claude-529}
- * (overloaded), {@code claude-cut} (a stream that stops mid-answer).
+ * (overloaded), {@code claude-cut} (a stream that stops mid-answer); count_tokens answers 42.
  */
 public final class MockAnthropicUpstream extends MockServer {
 
@@ -31,7 +31,9 @@ public final class MockAnthropicUpstream extends MockServer {
         return;
       }
       received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-api-key"), json, body.getBytes(), headers(request)));
-      if (!request.path().equals("/v1/messages")) {
+      if (request.path().equals("/v1/messages/count_tokens")) {
+        request.response().putHeader("content-type", "application/json").end("{\"input_tokens\":42}");
+      } else if (!request.path().equals("/v1/messages")) {
         error(request.response(), 404, "not_found_error", "mock: no route " + request.path());
       } else if (request.getHeader("anthropic-version") == null) {
         error(request.response(), 400, "invalid_request_error", "mock: anthropic-version header is required");
