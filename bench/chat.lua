@@ -1,10 +1,17 @@
 -- wrk script for Tollgate's benchmark (bench/run.sh).
 --
--- Sends POST /v1/chat/completions with a fixed JSON body and, when BENCH_AUTH is set, an
--- Authorization header. Everything comes from the environment so that the request is built
--- once at load time and wrk keeps its fast path (no per-request Lua):
+-- Sends a POST with a fixed JSON body to any path, with any headers. Everything comes from the
+-- environment so that the request is built once at load time and wrk keeps its fast path (no
+-- per-request Lua):
 --   BENCH_BODY_FILE  file holding the JSON request body (required)
---   BENCH_AUTH       value of the Authorization header, e.g. "Bearer sk-..." (optional)
+--   BENCH_PATH       request path and query, e.g. /v1/messages or
+--                    /v1beta/models/m:streamGenerateContent?alt=sse (optional: default is the
+--                    path of the URL given to wrk)
+--   BENCH_HEADERS    extra request headers, one "Name: value" per line (optional), e.g.
+--                    "Authorization: Bearer sk-..." or "x-api-key: ...\nanthropic-version: 2023-06-01"
+--   BENCH_AUTH       value of an Authorization header, e.g. "Bearer sk-..." (optional, older form)
+-- Content-Type: application/json and Accept: application/json, text/event-stream are sent unless
+-- BENCH_HEADERS sets them.
 --
 -- done() prints one machine-readable line that run.sh parses:
 --   BENCH_RESULT requests=.. duration_us=.. bytes=.. rps=.. p50_us=.. p90_us=.. p99_us=.. ...
@@ -21,9 +28,33 @@ wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
+
+local path = os.getenv("BENCH_PATH")
+if path and path ~= "" then
+  if path:sub(1, 1) ~= "/" then
+    error("BENCH_PATH must start with /: " .. path)
+  end
+  wrk.path = path
+end
+
 local auth = os.getenv("BENCH_AUTH")
 if auth and auth ~= "" then
   wrk.headers["Authorization"] = auth
+end
+
+local headers = os.getenv("BENCH_HEADERS")
+if headers and headers ~= "" then
+  for line in headers:gmatch("[^\r\n]+") do
+    local name, value = line:match("^%s*([^:%s]+)%s*:%s*(.-)%s*$")
+    if not name then
+      error("BENCH_HEADERS: not a 'Name: value' line: " .. line)
+    end
+    -- replace a default of the same name whatever its case (wrk sends the table as is)
+    for k in pairs(wrk.headers) do
+      if k:lower() == name:lower() then wrk.headers[k] = nil end
+    end
+    wrk.headers[name] = value
+  end
 end
 
 function done(summary, latency, requests)

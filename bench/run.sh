@@ -4,17 +4,26 @@
 #   nginx-proxy  nginx reverse proxy in front of the stand-in (baseline for one proxy hop)
 #   tollgate     Tollgate in front of the stand-in, with a real API key (auth + usage records on)
 # for non-streaming and streaming (SSE) POST /v1/chat/completions, and prints req/s, p50, p99
-# and the ratio tollgate / nginx-proxy. See bench/README.md.
+# and the ratio tollgate / nginx-proxy. Mode `convert` measures Tollgate alone, streaming, for each
+# client protocol -> upstream protocol direction (OpenAI, Anthropic, Gemini stand-ins), as req/s,
+# SSE events/s and MB/s, with the ratio of each to the OpenAI passthrough of the same run.
+# See bench/README.md.
 #
 # Settings (environment):
 #   BENCH_DURATION=15s          measured run per target and mode (wrk -d; a bare number means seconds)
 #   BENCH_CONNECTIONS=32        wrk -c
 #   BENCH_THREADS=2             wrk -t
 #   BENCH_WARMUP=3s             warm-up before each upstream / nginx-proxy run (0 to skip)
-#   BENCH_TOLLGATE_WARMUP=10s   warm-up before each tollgate run (JIT)
+#   BENCH_TOLLGATE_WARMUP=10s   warm-up before each tollgate run (JIT); in convert mode every direction
+#                               is warmed up this long first, then BENCH_WARMUP before each measured run
 #   BENCH_TIMEOUT=10s           wrk per-request timeout (a timeout counts as an error)
 #   BENCH_TARGETS="upstream nginx-proxy tollgate"
-#   BENCH_MODES="non-stream stream"
+#   BENCH_MODES="non-stream stream convert"   (convert needs the tollgate target)
+#   BENCH_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai
+#                     anthropic-anthropic gemini-gemini"   convert mode: CLIENT-UPSTREAM protocols;
+#                               openai-openai (the passthrough baseline) is always run first
+#   BENCH_CONVERT_TARGET=0.7    convert mode: the ratio to passthrough each direction is held to
+#                               (reported, not an error)
 #   BENCH_BASE_PORT=18080       ports are picked upwards from here, skipping busy ones
 #   BENCH_UPSTREAM_WORKERS=auto nginx worker_processes of the stand-in
 #   BENCH_PROXY_WORKERS=auto    nginx worker_processes of the proxy
@@ -44,7 +53,10 @@ WARMUP=${BENCH_WARMUP:-3s}
 TOLLGATE_WARMUP=${BENCH_TOLLGATE_WARMUP:-10s}
 REQ_TIMEOUT=${BENCH_TIMEOUT:-10s}
 TARGETS=${BENCH_TARGETS:-upstream nginx-proxy tollgate}
-MODES=${BENCH_MODES:-non-stream stream}
+MODES=${BENCH_MODES:-non-stream stream convert}
+ALL_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai anthropic-anthropic gemini-gemini"
+DIRECTIONS=${BENCH_DIRECTIONS:-$ALL_DIRECTIONS}
+CONVERT_TARGET=${BENCH_CONVERT_TARGET:-0.7}
 BASE_PORT=${BENCH_BASE_PORT:-18080}
 UPSTREAM_WORKERS=${BENCH_UPSTREAM_WORKERS:-auto}
 PROXY_WORKERS=${BENCH_PROXY_WORKERS:-auto}
@@ -82,9 +94,23 @@ for t in $TARGETS; do
   case "$t" in upstream | nginx-proxy | tollgate) ;; *) die "unknown target '$t' in BENCH_TARGETS" ;; esac
 done
 for m in $MODES; do
-  case "$m" in non-stream | stream) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
+  case "$m" in non-stream | stream | convert) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
 done
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+has_mode() { [[ " $MODES " == *" $1 "* ]]; }
+if has_mode convert && ! has_target tollgate; then
+  [ -z "${BENCH_MODES:-}" ] || die "mode convert measures Tollgate only: add tollgate to BENCH_TARGETS"
+  MODES=$(echo " $MODES " | sed 's/ convert / /; s/^ *//; s/ *$//') # default modes, no Tollgate
+fi
+PROXY_MODES=$(for m in $MODES; do [ "$m" = convert ] || echo "$m"; done | paste -sd' ' -)
+# convert directions: CLIENT-UPSTREAM, each one of openai anthropic gemini; passthrough baseline first
+for d in $DIRECTIONS; do
+  [[ "$d" =~ ^(openai|anthropic|gemini)-(openai|anthropic|gemini)$ ]] \
+    || die "unknown direction '$d' in BENCH_DIRECTIONS (CLIENT-UPSTREAM, each openai, anthropic or gemini)"
+done
+DIRECTIONS="openai-openai $(for d in $DIRECTIONS; do [ "$d" = openai-openai ] || echo "$d"; done | awk '!seen[$0]++' | paste -sd' ' -)"
+DIRECTIONS=${DIRECTIONS% }
+[[ "$CONVERT_TARGET" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_CONVERT_TARGET must be a number like 0.7"
 
 # --- tools ------------------------------------------------------------------------------------
 need=()
@@ -162,6 +188,8 @@ pick_port; UP_SSE_PORT=$PORT
 pick_port; PROXY_JSON_PORT=$PORT
 pick_port; PROXY_SSE_PORT=$PORT
 pick_port; TOLLGATE_PORT=$PORT
+pick_port; UP_ANTHROPIC_PORT=$PORT
+pick_port; UP_GEMINI_PORT=$PORT
 
 # --- fixed upstream answers and request bodies ------------------------------------------------
 UPSTREAM_JSON='{"id":"chatcmpl-bench","object":"chat.completion","created":1730000000,"model":"bench-json","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
@@ -180,8 +208,45 @@ sse_chunk() { # delta-json finish-reason-json
 } >"$WORK/upstream-sse.txt"
 printf '%s' "$UPSTREAM_JSON" >"$WORK/upstream-json.txt"
 
+# The same 10 text pieces as the OpenAI stream, in each provider's own streaming format, so that the
+# text per event (and so the byte volume) is comparable across the three stand-ins.
+PIECES=('Hello' ' from' ' the' ' bench' ' upstream' '.' ' This' ' is' ' streamed' '.')
+STREAM_TEXT='Hello from the bench upstream. This is streamed.'
+anthropic_event() { # type data-json
+  printf 'event: %s\ndata: %s\n\n' "$1" "$2"
+}
+{ # Anthropic Messages stream, as api.anthropic.com sends it (without the optional ping)
+  anthropic_event message_start '{"type":"message_start","message":{"id":"msg_bench","type":"message","role":"assistant","model":"bench-anthropic","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}'
+  anthropic_event content_block_start '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'
+  for piece in "${PIECES[@]}"; do
+    anthropic_event content_block_delta "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"$piece\"}}"
+  done
+  anthropic_event content_block_stop '{"type":"content_block_stop","index":0}'
+  anthropic_event message_delta '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":10}}'
+  anthropic_event message_stop '{"type":"message_stop"}'
+} >"$WORK/upstream-anthropic.txt"
+{ # Gemini streamGenerateContent?alt=sse: one candidate chunk per piece, cumulative usage, the last with finishReason
+  n=0
+  for piece in "${PIECES[@]}"; do
+    n=$((n + 1))
+    finish=
+    [ "$n" = "${#PIECES[@]}" ] && finish=',"finishReason":"STOP"'
+    printf 'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"%s"}]}%s,"index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":%d,"totalTokenCount":%d},"modelVersion":"bench-gemini","responseId":"r1"}\n\n' \
+      "$piece" "$finish" "$n" $((12 + n))
+  done
+} >"$WORK/upstream-gemini.txt"
+cp "$WORK/upstream-sse.txt" "$WORK/upstream-openai.txt"
+
 printf '%s' '{"model":"bench-json","messages":[{"role":"user","content":"Say hello"}]}' >"$WORK/body-non-stream.json"
 printf '%s' '{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello"}]}' >"$WORK/body-stream.json"
+
+# convert mode: the model that routes to each stand-in, and each client protocol's streaming request
+model_of() { case "$1" in openai) echo bench-sse ;; anthropic) echo bench-anthropic ;; gemini) echo bench-gemini ;; esac; }
+for m in bench-sse bench-anthropic bench-gemini; do
+  printf '{"model":"%s","stream":true,"messages":[{"role":"user","content":"Say hello"}]}' "$m" >"$WORK/body-openai-$m.json"
+  printf '{"model":"%s","max_tokens":256,"stream":true,"messages":[{"role":"user","content":"Say hello"}]}' "$m" >"$WORK/body-anthropic-$m.json"
+  printf '%s' '{"contents":[{"role":"user","parts":[{"text":"Say hello"}]}]}' >"$WORK/body-gemini-$m.json" # model in the path
+done
 
 nginx_quote() { # file -> single-quoted nginx string, with \ ' and newlines escaped
   local s
@@ -252,6 +317,35 @@ $(nginx_http_common "$UP_PREFIX")
             default_type text/event-stream;
             add_header Cache-Control no-cache;
             return 200 $(nginx_quote "$WORK/upstream-sse.txt");
+        }
+        location / {
+            return 404;
+        }
+    }
+
+    # Anthropic stand-in, streaming: message_start ... 10 text deltas ... message_delta (usage), message_stop
+    server {
+        listen 127.0.0.1:$UP_ANTHROPIC_PORT;
+        location = /v1/messages {
+            default_type text/event-stream;
+            add_header Cache-Control no-cache;
+            return 200 $(nginx_quote "$WORK/upstream-anthropic.txt");
+        }
+        location / {
+            return 404;
+        }
+    }
+
+    # Gemini stand-in, streaming (alt=sse only): 10 candidate chunks with usageMetadata, the last with STOP
+    server {
+        listen 127.0.0.1:$UP_GEMINI_PORT;
+        location = "/v1beta/models/bench-gemini:streamGenerateContent" {
+            if (\$arg_alt != "sse") {
+                return 400;
+            }
+            default_type text/event-stream;
+            add_header Cache-Control no-cache;
+            return 200 $(nginx_quote "$WORK/upstream-gemini.txt");
         }
         location / {
             return 404;
@@ -332,7 +426,7 @@ start_nginx() { # name prefix port...
 }
 
 if has_target upstream || has_target nginx-proxy || has_target tollgate; then
-  start_nginx nginx-upstream "$UP_PREFIX" "$UP_JSON_PORT" "$UP_SSE_PORT"
+  start_nginx nginx-upstream "$UP_PREFIX" "$UP_JSON_PORT" "$UP_SSE_PORT" "$UP_ANTHROPIC_PORT" "$UP_GEMINI_PORT"
 fi
 if has_target nginx-proxy; then
   start_nginx nginx-proxy "$PROXY_PREFIX" "$PROXY_JSON_PORT" "$PROXY_SSE_PORT"
@@ -382,6 +476,14 @@ if has_target tollgate; then
   tg admin channel add --name bench-sse --type openai --base-url "http://127.0.0.1:$UP_SSE_PORT/v1" \
     --key sk-upstream-dummy --models bench-sse >>"$TG_DIR/setup.log" 2>&1 \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add bench-sse failed"; }
+  if has_mode convert; then
+    tg admin channel add --name bench-anthropic --type anthropic --base-url "http://127.0.0.1:$UP_ANTHROPIC_PORT" \
+      --key sk-upstream-dummy --models bench-anthropic >>"$TG_DIR/setup.log" 2>&1 \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add bench-anthropic failed"; }
+    tg admin channel add --name bench-gemini --type gemini --base-url "http://127.0.0.1:$UP_GEMINI_PORT" \
+      --key sk-upstream-dummy --models bench-gemini >>"$TG_DIR/setup.log" 2>&1 \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add bench-gemini failed"; }
+  fi
   KEY=$(tg admin key create --name bench 2>>"$TG_DIR/setup.log") \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin key create failed"; }
   KEY=$(printf '%s' "$KEY" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
@@ -410,62 +512,175 @@ if has_target tollgate; then
 fi
 
 # --- checks and runs --------------------------------------------------------------------------
-url_of() { # target mode
-  local port
-  case "$1/$2" in
-    upstream/non-stream) port=$UP_JSON_PORT ;;
-    upstream/stream) port=$UP_SSE_PORT ;;
-    nginx-proxy/non-stream) port=$PROXY_JSON_PORT ;;
-    nginx-proxy/stream) port=$PROXY_SSE_PORT ;;
-    tollgate/*) port=$TOLLGATE_PORT ;;
+# request_of target mode: the request wrk and curl send, in REQ_URL, REQ_PATH, REQ_BODY (a file),
+# REQ_HDRS (array of "Name: value"), REQ_CLIENT (what the answer must look like: json, openai,
+# anthropic, gemini) and REQ_STANDIN (the stand-in's answer, to tell passthrough from conversion).
+# Modes: non-stream, stream, and convert-CLIENT-UPSTREAM (one convert direction, Tollgate only).
+request_of() {
+  local target=$1 mode=$2 port
+  REQ_HDRS=()
+  case "$mode" in
+    non-stream | stream)
+      case "$target/$mode" in
+        upstream/non-stream) port=$UP_JSON_PORT ;;
+        upstream/stream) port=$UP_SSE_PORT ;;
+        nginx-proxy/non-stream) port=$PROXY_JSON_PORT ;;
+        nginx-proxy/stream) port=$PROXY_SSE_PORT ;;
+        tollgate/*) port=$TOLLGATE_PORT ;;
+      esac
+      REQ_PATH=/v1/chat/completions
+      REQ_BODY=$WORK/body-$mode.json
+      [ "$target" = tollgate ] && REQ_HDRS+=("Authorization: Bearer $KEY")
+      if [ "$mode" = stream ]; then REQ_CLIENT=openai; REQ_STANDIN=$WORK/upstream-sse.txt
+      else REQ_CLIENT=json; REQ_STANDIN=$WORK/upstream-json.txt; fi
+      ;;
+    convert-*)
+      local dir=${mode#convert-} client upstream model
+      client=${dir%%-*}
+      upstream=${dir#*-}
+      model=$(model_of "$upstream")
+      port=$TOLLGATE_PORT
+      case "$client" in
+        openai)
+          REQ_PATH=/v1/chat/completions
+          REQ_HDRS+=("Authorization: Bearer $KEY") ;;
+        anthropic)
+          REQ_PATH=/v1/messages
+          REQ_HDRS+=("x-api-key: $KEY" "anthropic-version: 2023-06-01") ;;
+        gemini)
+          REQ_PATH="/v1beta/models/$model:streamGenerateContent?alt=sse"
+          REQ_HDRS+=("x-goog-api-key: $KEY") ;;
+      esac
+      REQ_BODY=$WORK/body-$client-$model.json
+      REQ_CLIENT=$client
+      REQ_STANDIN=$WORK/upstream-$upstream.txt
+      ;;
   esac
-  echo "http://127.0.0.1:$port/v1/chat/completions"
+  REQ_URL="http://127.0.0.1:$port$REQ_PATH"
 }
-auth_of() { if [ "$1" = tollgate ]; then echo "Bearer $KEY"; fi; }
+label_of() { # mode -> what the logs and tables call it
+  case "$1" in convert-*) local d=${1#convert-}; echo "${d%%-*}->${d#*-}" ;; *) echo "$1" ;; esac
+}
+
+# The text a stream carries, from its data: lines, decoded per client protocol with jq.
+stream_text() { # client body-file
+  local filter
+  case "$1" in
+    openai) filter='.choices[0]?.delta.content // empty' ;;
+    anthropic) filter='select(.type == "content_block_delta") | .delta.text // empty' ;;
+    gemini) filter='.candidates[0]?.content.parts[]?.text // empty' ;;
+  esac
+  grep '^data:' "$2" | tr -d '\r' | sed 's/^data: \{0,1\}//' | grep -vx '\[DONE\]' | jq -j "$filter"
+}
+
+# What is wrong with a streamed answer in the client's protocol (prints nothing when it is good):
+# at least MIN_EVENTS data events, complete (OpenAI ends with [DONE], Anthropic with message_stop,
+# Gemini with finishReason STOP), and, with jq, valid JSON events carrying exactly the stand-in's text.
+stream_problem() { # client body-file min-events
+  local client=$1 body=$2 min=$3 events last text
+  events=$(grep -c '^data:' "$body" || true)
+  [ "$events" -ge "$min" ] || { echo "only $events SSE data events (expected at least $min)"; return; }
+  last=$(grep '^data:' "$body" | tail -n1 | tr -d '\r')
+  case "$client" in
+    openai) [ "$last" = 'data: [DONE]' ] || { echo "stream does not end with data: [DONE]"; return; } ;;
+    anthropic)
+      [[ "$last" =~ \"type\":\ *\"message_stop\" ]] || { echo "stream does not end with a message_stop event"; return; }
+      [ "$(grep '^event:' "$body" | tail -n1 | tr -d '\r' | sed 's/^event: *//')" = message_stop ] \
+        || { echo "last event: line is not message_stop"; return; } ;;
+    gemini)
+      [[ "$last" =~ \"finishReason\":\ *\"STOP\" ]] || { echo "last chunk has no finishReason STOP"; return; } ;;
+  esac
+  if [ "$HAVE_JQ" = 1 ]; then
+    text=$(stream_text "$client" "$body" 2>/dev/null) || { echo "an SSE data event is not valid JSON"; return; }
+    [ "$text" = "$STREAM_TEXT" ] || echo "stream text is '$text', not the stand-in's '$STREAM_TEXT'"
+  else
+    grep -q 'streamed' "$body" || echo "stream lacks the upstream's content"
+  fi
+}
+HAVE_JQ=0
+command -v jq >/dev/null 2>&1 && HAVE_JQ=1
 
 # Sends one request with curl and checks status, content type and body; sets MIN_BYTES (the
 # bytes one response takes at least: header + decoded body) for the sanity check of wrk's total.
+# For convert directions it also records, once (before), the events per response, the body's
+# size and whether the body is the stand-in's byte for byte (passthrough) or not (converted).
+declare -A DIR_EVENTS DIR_BODY DIR_KIND
+DIR_NOTES=()
 check_response() { # target mode when
-  local target=$1 mode=$2 when=$3 url auth out code hsize bsize
-  url=$(url_of "$target" "$mode")
-  auth=$(auth_of "$target")
+  local target=$1 mode=$2 when=$3 out code hsize bsize h
+  request_of "$target" "$mode"
   out=$WORK/check-$target-$mode-$when
   local args=(-sS --max-time 10 -o "$out.body" -D "$out.headers" -w '%{http_code} %{size_header} %{size_download}\n'
-    -H 'Content-Type: application/json' --data-binary "@$WORK/body-$mode.json")
-  [ -n "$auth" ] && args+=(-H "Authorization: $auth")
-  read -r code hsize bsize < <(curl "${args[@]}" "$url" 2>"$out.err" || echo "000 0 0")
+    -H 'Content-Type: application/json' --data-binary "@$REQ_BODY")
+  for h in "${REQ_HDRS[@]}"; do args+=(-H "$h"); done
+  read -r code hsize bsize < <(curl "${args[@]}" "$REQ_URL" 2>"$out.err" || echo "000 0 0")
   local problem=
   if [ "$code" != 200 ]; then
     problem="HTTP status $code"
-  elif [ "$mode" = non-stream ]; then
+  elif [ "$REQ_CLIENT" = json ]; then
     grep -qi '^content-type: *application/json' "$out.headers" || problem="content-type is not application/json"
     [ -n "$problem" ] || grep -q 'Hello from the bench upstream\.' "$out.body" || problem="body lacks the upstream's answer"
   else
     grep -qi '^content-type: *text/event-stream' "$out.headers" || problem="content-type is not text/event-stream"
-    if [ -z "$problem" ]; then
-      local events last
-      events=$(grep -c '^data:' "$out.body" || true)
-      last=$(grep '^data:' "$out.body" | tail -n1 | tr -d '\r')
-      [ "$events" -ge 12 ] || problem="only $events SSE data events"
-      [ -n "$problem" ] || [ "$last" = 'data: [DONE]' ] || problem="stream does not end with data: [DONE]"
-      [ -n "$problem" ] || grep -q 'streamed' "$out.body" || problem="stream lacks the upstream's content"
-    fi
+    # the OpenAI stream of the proxy modes must carry every chunk of the stand-in; a converted one the
+    # 10 text pieces and its end
+    local min=12
+    [[ "$mode" == convert-* ]] && min=${#PIECES[@]}
+    [ -n "$problem" ] || problem=$(stream_problem "$REQ_CLIENT" "$out.body" "$min")
   fi
   if [ -n "$problem" ]; then
     {
-      echo "--- $target $mode ($when): $problem; response:"
+      echo "--- $target $(label_of "$mode") ($when): $problem; request: POST $REQ_URL $(cat "$REQ_BODY"); response:"
       cat "$out.err" "$out.headers" 2>/dev/null
-      head -c 2000 "$out.body" 2>/dev/null; echo
+      head -c 3000 "$out.body" 2>/dev/null; echo
     } >&2
     [ "$target" = tollgate ] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG"; } >&2
-    die "$target $mode: bad response ($when)"
+    die "$target $(label_of "$mode"): bad response ($when)"
   fi
   MIN_BYTES=$((hsize + bsize))
   [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + 1))
+  if [[ "$mode" == convert-* ]] && [ "$when" = before ]; then
+    DIR_EVENTS[$mode]=$(grep -c '^data:' "$out.body")
+    DIR_BODY[$mode]=$(wc -c <"$out.body") # the SSE body (curl's size_download counts chunk framing too)
+    # passthrough: every data event Tollgate sent is one of the stand-in's, verbatim (Tollgate may
+    # leave some out, which is noted); converted: any event is not
+    grep '^data:' "$out.body" | tr -d '\r' >"$out.events"
+    grep '^data:' "$REQ_STANDIN" >"$out.standin-events"
+    local dropped
+    if grep -qvxFf "$out.standin-events" "$out.events"; then
+      DIR_KIND[$mode]=converted
+    else
+      DIR_KIND[$mode]=passthrough
+      dropped=$(grep -vxFf "$out.events" "$out.standin-events" || true)
+      if [ -n "$dropped" ]; then
+        DIR_NOTES+=("$(label_of "$mode") passthrough: $(printf '%s\n' "$dropped" | wc -l) of the stand-in's $(wc -l <"$out.standin-events") data events not forwarded: $(printf '%s\n' "$dropped" | head -n 2 | cut -c1-160 | paste -sd'|' -)")
+      fi
+    fi
+    log "$(printf '%-20s %s: %d data events, %d body bytes (stand-in %d), %s' "$(label_of "$mode")" "$when" \
+      "${DIR_EVENTS[$mode]}" "${DIR_BODY[$mode]}" "$(wc -c <"$REQ_STANDIN")" "${DIR_KIND[$mode]}")"
+  fi
   return 0
 }
 
-declare -A RES_RPS RES_P50 RES_P99 RES_REQ RES_CPU
+# The stand-ins themselves answer as they should (only what convert mode uses, once).
+check_standins() {
+  local name port path body out code client
+  for name in anthropic gemini; do
+    case "$name" in
+      anthropic) port=$UP_ANTHROPIC_PORT; path=/v1/messages; client=anthropic ;;
+      gemini) port=$UP_GEMINI_PORT; path="/v1beta/models/bench-gemini:streamGenerateContent?alt=sse"; client=gemini ;;
+    esac
+    out=$WORK/check-standin-$name
+    code=$(curl -sS --max-time 10 -o "$out.body" -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data-binary '{}' "http://127.0.0.1:$port$path" 2>"$out.err" || echo 000)
+    [ "$code" = 200 ] || die "the $name stand-in answered HTTP $code on $path"
+    local problem
+    problem=$(stream_problem "$client" "$out.body" "${#PIECES[@]}")
+    [ -z "$problem" ] || die "the $name stand-in's stream is wrong: $problem"
+  done
+}
+
+declare -A RES_RPS RES_P50 RES_P99 RES_REQ RES_CPU RES_BYTES RES_DUR
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # CPU time (clock ticks, user + system, all threads) used so far by the processes serving a target:
@@ -487,15 +702,18 @@ cpu_ticks() { # pid... -> sum of utime + stime
   done
   echo "$total"
 }
-run_wrk() { # target mode duration kind(warmup|measure)
-  local target=$1 mode=$2 dur=$3 kind=$4 url auth out rc=0 secs
-  url=$(url_of "$target" "$mode")
-  auth=$(auth_of "$target")
+run_wrk() { # target mode duration kind(warmup|measure|remeasure: measure again, stored as mode@end)
+  local target=$1 mode=$2 dur=$3 kind=$4 out rc=0 secs headers label key
+  request_of "$target" "$mode"
+  label=$(label_of "$mode")
+  key=$target/$mode
+  [ "$kind" = remeasure ] && key+=@end
   out=$WORK/wrk-$target-$mode-$kind.txt
   secs=$(seconds_of "$dur")
-  BENCH_BODY_FILE="$WORK/body-$mode.json" BENCH_AUTH="$auth" \
+  headers=$(printf '%s\n' "${REQ_HDRS[@]}")
+  BENCH_BODY_FILE="$REQ_BODY" BENCH_PATH="$REQ_PATH" BENCH_HEADERS="$headers" \
     timeout -k 5 $((secs + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$dur" --timeout "$REQ_TIMEOUT" --latency \
-    -s "$BENCH_DIR/chat.lua" "$url" >"$out" 2>&1 &
+    -s "$BENCH_DIR/chat.lua" "$REQ_URL" >"$out" 2>&1 &
   WRK_PID=$!
   local pids ticks_before
   pids=$(target_pids "$target")
@@ -507,7 +725,7 @@ run_wrk() { # target mode duration kind(warmup|measure)
   line=$(grep '^BENCH_RESULT ' "$out" | tail -n1 || true)
   if [ "$rc" != 0 ] || [ -z "$line" ]; then
     cat "$out" >&2
-    die "wrk failed on $target $mode ($kind), exit status $rc"
+    die "wrk failed on $target $label ($kind), exit status $rc"
   fi
   declare -A R=()
   local kv
@@ -521,41 +739,67 @@ run_wrk() { # target mode duration kind(warmup|measure)
   if [ "${R[requests]}" -le 0 ] || [ -n "$errs" ]; then
     cat "$out" >&2
     [ "$target" = tollgate ] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG"; } >&2
-    die "$target $mode ($kind): ${R[requests]} requests with errors:${errs:- none} (status = non-2xx/3xx responses)"
+    die "$target $label ($kind): ${R[requests]} requests with errors:${errs:- none} (status = non-2xx/3xx responses)"
   fi
   # wrk counts every byte read (headers, chunk framing); fewer than one good response per request
   # means short or empty answers that wrk does not flag by itself.
   local per_req=$((${R[bytes]} / ${R[requests]}))
   if [ "$per_req" -lt $((MIN_BYTES * 9 / 10)) ]; then
     cat "$out" >&2
-    die "$target $mode ($kind): $per_req bytes per response on average, a good response takes $MIN_BYTES"
+    die "$target $label ($kind): $per_req bytes per response on average, a good response takes $MIN_BYTES"
   fi
   [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + ${R[requests]}))
-  if [ "$kind" = measure ]; then
-    RES_RPS[$target/$mode]=${R[rps]}
-    RES_P50[$target/$mode]=${R[p50_us]}
-    RES_P99[$target/$mode]=${R[p99_us]}
-    RES_REQ[$target/$mode]=${R[requests]}
+  if [ "$kind" != warmup ]; then
+    RES_RPS[$key]=${R[rps]}
+    RES_P50[$key]=${R[p50_us]}
+    RES_P99[$key]=${R[p99_us]}
+    RES_REQ[$key]=${R[requests]}
+    RES_BYTES[$key]=${R[bytes]}
+    RES_DUR[$key]=${R[duration_us]}
     # CPU per request (µs) and average cores busy, for the processes of this hop only
-    RES_CPU[$target/$mode]=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="${R[requests]}" -v d="${R[duration_us]}" \
+    RES_CPU[$key]=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="${R[requests]}" -v d="${R[duration_us]}" \
       'BEGIN { printf "%.1f %.2f", t / hz * 1e6 / n, t / hz / (d / 1e6) }')
   fi
-  log "$(printf '%-10s %-11s %-7s %10.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)' "$mode" "$target" "$kind" \
+  log "$(printf '%-10s %-11s %-7s %10.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)' "$label" "$target" "$kind" \
     "${R[rps]}" "$(awk -v u="${R[p50_us]}" 'BEGIN{print u/1000}')" "$(awk -v u="${R[p99_us]}" 'BEGIN{print u/1000}')" "${R[requests]}")"
+}
+
+measure() { # target mode: check, warm up, measure, check again
+  local target=$1 mode=$2 warm=$WARMUP
+  check_response "$target" "$mode" before
+  [ "$target" = tollgate ] && warm=$TOLLGATE_WARMUP
+  if [ "$(seconds_of "$warm")" -gt 0 ]; then
+    run_wrk "$target" "$mode" "$warm" warmup
+  fi
+  run_wrk "$target" "$mode" "$DURATION" measure
+  check_response "$target" "$mode" after
 }
 
 TG_SENT=0
 for mode in $MODES; do
+  if [ "$mode" = convert ]; then
+    # Warm every direction up first (each has its own decoder/encoder code to compile), then measure
+    # each after a short re-warm, and the passthrough baseline once more at the end: the ratios are
+    # to the mean of the two baseline runs, and their difference shows how much the JVM drifted.
+    check_standins
+    for dir in $DIRECTIONS; do
+      check_response tollgate "convert-$dir" before
+      [ "$(seconds_of "$TOLLGATE_WARMUP")" -eq 0 ] || run_wrk tollgate "convert-$dir" "$TOLLGATE_WARMUP" warmup
+    done
+    for dir in $DIRECTIONS; do
+      check_response tollgate "convert-$dir" again # sets MIN_BYTES
+      [ "$(seconds_of "$WARMUP")" -eq 0 ] || run_wrk tollgate "convert-$dir" "$WARMUP" warmup
+      run_wrk tollgate "convert-$dir" "$DURATION" measure
+      check_response tollgate "convert-$dir" after
+    done
+    [ "$(seconds_of "$WARMUP")" -eq 0 ] || run_wrk tollgate convert-openai-openai "$WARMUP" warmup
+    run_wrk tollgate convert-openai-openai "$DURATION" remeasure
+    check_response tollgate convert-openai-openai after
+    continue
+  fi
   for target in upstream nginx-proxy tollgate; do
     has_target "$target" || continue
-    check_response "$target" "$mode" before
-    warm=$WARMUP
-    [ "$target" = tollgate ] && warm=$TOLLGATE_WARMUP
-    if [ "$(seconds_of "$warm")" -gt 0 ]; then
-      run_wrk "$target" "$mode" "$warm" warmup
-    fi
-    run_wrk "$target" "$mode" "$DURATION" measure
-    check_response "$target" "$mode" after
+    measure "$target" "$mode"
   done
 done
 
@@ -583,6 +827,53 @@ fi
 
 # --- report -----------------------------------------------------------------------------------
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+# convert mode: one row per direction, then the ratios to the OpenAI passthrough of the same run
+report_convert() {
+  local b1=tollgate/convert-openai-openai b2=tollgate/convert-openai-openai@end dir mode key cpu_us cores rps mbs below=() ok=()
+  local base_rps base_mbs
+  base_rps=$(awk -v a="${RES_RPS[$b1]}" -v b="${RES_RPS[$b2]}" 'BEGIN { printf "%.4f", (a + b) / 2 }')
+  base_mbs=$(awk -v a="${RES_BYTES[$b1]}" -v da="${RES_DUR[$b1]}" -v b="${RES_BYTES[$b2]}" -v db="${RES_DUR[$b2]}" \
+    'BEGIN { printf "%.6f", (a / da + b / db) / 2 }')
+  echo "convert: Tollgate alone, streaming, client protocol -> upstream protocol; events = SSE data: lines"
+  echo "per response (counted once with curl), B/resp and MB/s = all bytes wrk read (headers, chunking)"
+  printf '%-20s %-11s %8s %9s %9s %7s %9s %7s %7s %10s %7s %7s\n' \
+    direction stream 'req/s' p50 p99 'ev/resp' 'events/s' 'B/resp' 'MB/s' 'cpu us/req' 'x req/s' 'x MB/s'
+  for dir in $DIRECTIONS openai-openai@end; do
+    mode=convert-${dir%@end}
+    key=tollgate/convert-$dir
+    [ -n "${RES_RPS[$key]:-}" ] || continue
+    read -r cpu_us cores <<<"${RES_CPU[$key]}"
+    rps=$(awk -v a="${RES_RPS[$key]}" -v b="$base_rps" 'BEGIN { printf "%.2f", a / b }')
+    mbs=$(awk -v a="${RES_BYTES[$key]}" -v da="${RES_DUR[$key]}" -v b="$base_mbs" 'BEGIN { printf "%.2f", (a / da) / b }')
+    printf '%-20s %-11s %8.0f %9s %9s %7d %9.0f %7d %7.2f %10s %7s %7s\n' "$(label_of "$mode")$([[ "$dir" != *@end ]] || echo ' (end)')" "${DIR_KIND[$mode]}" \
+      "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "${DIR_EVENTS[$mode]}" \
+      "$(awk -v r="${RES_RPS[$key]}" -v e="${DIR_EVENTS[$mode]}" 'BEGIN { printf "%.0f", r * e }')" \
+      $((RES_BYTES[$key] / RES_REQ[$key])) "$(awk -v b="${RES_BYTES[$key]}" -v d="${RES_DUR[$key]}" 'BEGIN { printf "%.3f", b / d }')" \
+      "$cpu_us" "$rps" "$mbs"
+    [[ "$dir" == openai-openai* ]] && continue
+    if awk -v r="$rps" -v t="$CONVERT_TARGET" 'BEGIN { exit !(r + 0 >= t + 0) }'; then
+      ok+=("$(label_of "$mode") $rps")
+    else
+      below+=("$(label_of "$mode") $rps")
+    fi
+  done
+  echo
+  echo "stand-in streams (body bytes per response, without HTTP headers; the same 10 text pieces each):" \
+    "openai $(wc -c <"$WORK/upstream-openai.txt"), anthropic $(wc -c <"$WORK/upstream-anthropic.txt")," \
+    "gemini $(wc -c <"$WORK/upstream-gemini.txt")"
+  local bodies=() dir2
+  for dir2 in $DIRECTIONS; do bodies+=("$(label_of "convert-$dir2") ${DIR_BODY[convert-$dir2]}"); done
+  echo "Tollgate's stream bodies (bytes, curl before the run): $(IFS=,; echo "${bodies[*]}" | sed 's/,/, /g')"
+  echo "stream: passthrough when every SSE data event Tollgate sent is one of the stand-in's verbatim (curl, before"
+  echo "the run; events it left out are listed below), converted otherwise"
+  echo "x req/s, x MB/s: ratio to openai->openai (the baseline: mean of its runs at the start and the end of"
+  echo "this mode; their difference is the drift within the mode); target >= $CONVERT_TARGET of req/s"
+  [ ${#ok[@]} -eq 0 ] || echo "  at or above target: $(IFS=,; echo "${ok[*]}" | sed 's/,/, /g')"
+  [ ${#below[@]} -eq 0 ] || echo "  below target:       $(IFS=,; echo "${below[*]}" | sed 's/,/, /g')"
+  local n
+  for n in "${DIR_NOTES[@]}"; do echo "$n"; done
+}
+
 report() {
   echo "Tollgate benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "machine: $(nproc) cores, $(uname -sr); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2); $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
@@ -597,9 +888,9 @@ report() {
   echo "load average before the run: $LOAD_BEFORE (anything else busy on the machine skews all figures)"
   echo "wrk: $CONNECTIONS connections, $THREADS threads, $DURATION per run (warm-up $WARMUP; tollgate $TOLLGATE_WARMUP), all on 127.0.0.1"
   echo
-  printf '%-11s %-12s %10s %10s %10s %12s %6s\n' mode target 'req/s' p50 p99 'cpu us/req' cores
   local mode target key cpu_us cores
-  for mode in $MODES; do
+  [ -z "$PROXY_MODES" ] || printf '%-11s %-12s %10s %10s %10s %12s %6s\n' mode target 'req/s' p50 p99 'cpu us/req' cores
+  for mode in $PROXY_MODES; do
     for target in upstream nginx-proxy tollgate; do
       key=$target/$mode
       [ -n "${RES_RPS[$key]:-}" ] || continue
@@ -607,9 +898,9 @@ report() {
       printf '%-11s %-12s %10.0f %10s %10s %11s %6s\n' "$mode" "$target" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
     done
   done
-  if has_target tollgate && has_target nginx-proxy; then
+  if has_target tollgate && has_target nginx-proxy && [ -n "$PROXY_MODES" ]; then
     local parts=() lat=()
-    for mode in $MODES; do
+    for mode in $PROXY_MODES; do
       parts+=("$mode $(awk -v a="${RES_RPS[tollgate/$mode]}" -v b="${RES_RPS[nginx-proxy/$mode]}" 'BEGIN { printf "%.2f", a / b }')")
       lat+=("$mode $(awk -v a="${RES_P50[tollgate/$mode]}" -v b="${RES_P50[nginx-proxy/$mode]}" 'BEGIN { printf "%+.2f ms", (a - b) / 1000 }') p50, $(awk -v a="${RES_P99[tollgate/$mode]}" -v b="${RES_P99[nginx-proxy/$mode]}" 'BEGIN { printf "%+.2f ms", (a - b) / 1000 }') p99")
     done
@@ -617,10 +908,14 @@ report() {
     echo "ratio tollgate/nginx-proxy (req/s): $(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')"
     echo "latency tollgate - nginx-proxy:     $(IFS=';'; echo "${lat[*]}" | sed 's/;/; /g')"
     local cpu=()
-    for mode in $MODES; do
+    for mode in $PROXY_MODES; do
       cpu+=("$mode $(awk -v a="${RES_CPU[tollgate/$mode]%% *}" -v b="${RES_CPU[nginx-proxy/$mode]%% *}" 'BEGIN { printf "%.1f", a / b }')x")
     done
     echo "cpu per request tollgate/nginx-proxy: $(IFS=,; echo "${cpu[*]}" | sed 's/,/, /g')"
+  fi
+  if has_mode convert; then
+    [ -z "$PROXY_MODES" ] || echo
+    report_convert
   fi
   local n
   for n in "${NOTES[@]}"; do echo "$n"; done
