@@ -34,7 +34,7 @@ public final class SseReader {
   private int lineStart; // where the line being assembled starts
   private int scanned; // bytes already searched for a line end
   private String eventName;
-  private StringBuilder data;
+  private String data;
 
   public SseReader(Consumer<SseEvent> sink, int maxEventBytes) {
     if (maxEventBytes < 1) {
@@ -161,30 +161,35 @@ public final class SseReader {
         break;
       }
     }
-    String field = new String(buffer, start, (colon < 0 ? end : colon) - start, StandardCharsets.UTF_8);
+    int nameEnd = colon < 0 ? end : colon;
     int valueStart = colon < 0 ? end : colon + 1;
     if (valueStart < end && buffer[valueStart] == ' ') {
       valueStart++;
     }
-    switch (field) {
-      case "data" -> {
-        String value = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
-        if (data == null) {
-          data = new StringBuilder(value);
-        } else {
-          data.append('\n').append(value);
-        }
+    // Field names are compared as bytes: a String per line only for the values that matter.
+    if (named(start, nameEnd, DATA)) {
+      String value = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
+      if (data == null) {
+        data = value;
+      } else {
+        data = data + '\n' + value; // several data lines in one event are rare
       }
-      case "event" -> eventName = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
-      default -> {
-        // id:, retry: and unknown fields carry nothing we act on.
-      }
+    } else if (named(start, nameEnd, EVENT)) {
+      eventName = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
     }
+    // id:, retry: and unknown fields carry nothing we act on.
+  }
+
+  private static final byte[] DATA = {'d', 'a', 't', 'a'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+
+  private boolean named(int start, int end, byte[] name) {
+    return end - start == name.length && Arrays.equals(buffer, start, end, name, 0, name.length);
   }
 
   private void dispatch(int eventEnd) {
     byte[] raw = Arrays.copyOfRange(buffer, eventStart, eventEnd);
-    SseEvent event = new SseEvent(raw, eventName, data == null ? null : data.toString());
+    SseEvent event = new SseEvent(raw, eventName, data);
     eventStart = eventEnd;
     eventName = null;
     data = null;
