@@ -13,6 +13,7 @@ public record TollgateConfig(
     Database database,
     Upstream upstream,
     Usage usage,
+    Images images,
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
@@ -23,13 +24,14 @@ public record TollgateConfig(
     database = database == null ? new Database(null, null, null, 0) : database;
     upstream = upstream == null ? Upstream.defaults() : upstream;
     usage = usage == null ? Usage.defaults() : usage;
+    images = images == null ? Images.defaults() : images;
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
@@ -82,6 +84,22 @@ public record TollgateConfig(
 
     static Usage defaults() {
       return new Usage(0, 0);
+    }
+  }
+
+  /**
+   * Fetching image URLs for upstreams that need the bytes (Gemini). Defaults are the safe ones:
+   * HTTPS only, public addresses only (no SSRF into the gateway's network), 20 MB, 10 s.
+   */
+  public record Images(
+      boolean fetchAllowHttp, boolean fetchAllowPrivateAddresses, long fetchMaxBytes, int fetchTimeoutMs) {
+    public Images {
+      fetchMaxBytes = fetchMaxBytes <= 0 ? 20L * 1024 * 1024 : fetchMaxBytes;
+      fetchTimeoutMs = fetchTimeoutMs <= 0 ? 10_000 : fetchTimeoutMs;
+    }
+
+    static Images defaults() {
+      return new Images(false, false, 0, 0);
     }
   }
 

@@ -18,6 +18,11 @@ public interface Provider {
   /** The chat endpoint for a channel's base URL. */
   String chatUrl(String baseUrl, String model, boolean stream);
 
+  /** False when the upstream needs image bytes inline: the gateway then fetches image URLs. */
+  default boolean acceptsImageUrls() {
+    return true;
+  }
+
   /** Adds the headers that authenticate a request with the channel's secret. */
   void authenticate(String secret, BiConsumer<String, String> header);
 }

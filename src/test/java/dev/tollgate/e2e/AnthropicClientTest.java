@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official anthropic-java SDK against {@code /v1/messages}: served by an OpenAI-format
@@ -58,9 +60,9 @@ class AnthropicClientTest {
     anthropic = new MockAnthropicUpstream();
     gemini = new MockGeminiUpstream();
     gateway = TestGateway.start(dataDir);
-    gateway.addChannel("gemini", gemini.baseUrl(), List.of("gemini-text", "gemini-tools"), Map.of());
-    gateway.addChannel(openAi.baseUrl(), List.of("mock-text", "mock-tools", "mock-500"), Map.of());
-    gateway.addChannel("anthropic", anthropic.baseUrl(), List.of("claude-text", "claude-tools"), Map.of());
+    gateway.addChannel("gemini", gemini.baseUrl(), List.of("gemini-text", "gemini-tools", "gemini-400"), Map.of());
+    gateway.addChannel(openAi.baseUrl(), List.of("mock-text", "mock-tools", "mock-500", "mock-400"), Map.of());
+    gateway.addChannel("anthropic", anthropic.baseUrl(), List.of("claude-text", "claude-tools", "claude-400"), Map.of());
     key = gateway.createKey();
     client = AnthropicOkHttpClient.builder()
         .baseUrl(gateway.baseUrl())
@@ -181,6 +183,52 @@ class AnthropicClientTest {
       assertThat(call._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris"));
       assertThat(message.stopReason()).contains(StopReason.TOOL_USE);
     }
+  }
+
+  /** The mock models of each upstream kind: text, tools, a 400. */
+  private static String model(String upstream, String kind) {
+    return switch (upstream) {
+      case "openai" -> "mock-" + kind;
+      case "anthropic" -> "claude-" + kind;
+      default -> "gemini-" + kind;
+    };
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @ValueSource(strings = {"openai", "anthropic", "gemini"})
+  void everyUpstreamAnswersTextAndStreams(String upstream) {
+    assertThat(text(client.messages().create(ask(model(upstream, "text")).build()))).isEqualTo("Hello there!");
+    Message streamedMessage = streamed(ask(model(upstream, "text")).build());
+    assertThat(text(streamedMessage)).isEqualTo("Hello there!");
+    assertThat(streamedMessage.stopReason()).contains(StopReason.END_TURN);
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @ValueSource(strings = {"openai", "anthropic", "gemini"})
+  void everyUpstreamCallsToolsStreamedOrNotAndTakesTheResultBack(String upstream) {
+    String model = model(upstream, "tools");
+    for (Message message : List.of(client.messages().create(withWeatherTool(model).build()),
+        streamed(withWeatherTool(model).build()))) {
+      ToolUseBlock call = message.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+      assertThat(call.name()).isEqualTo("get_weather");
+      assertThat(call._input().convert(Map.class)).isEqualTo(Map.of("city", "Paris"));
+      assertThat(message.stopReason()).contains(StopReason.TOOL_USE);
+    }
+    Message first = client.messages().create(withWeatherTool(model).build());
+    ToolUseBlock call = first.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+    Message second = client.messages().create(withWeatherTool(model)
+        .addMessage(first)
+        .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+            ToolResultBlockParam.builder().toolUseId(call.id()).content("{\"temp_c\":18}").build())))
+        .build());
+    assertThat(text(second)).isEqualTo("It is 18 °C in Paris.");
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @ValueSource(strings = {"openai", "anthropic", "gemini"})
+  void everyUpstreamsRejectionIsAnAnthropicBadRequest(String upstream) {
+    assertThatThrownBy(() -> client.messages().create(ask(model(upstream, "400")).build()))
+        .isInstanceOf(com.anthropic.errors.BadRequestException.class);
   }
 
   @Test

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The official google-genai SDK against {@code /v1beta/models/{model}:…}, served by every kind of upstream. */
 class GeminiClientTest {
@@ -48,9 +50,9 @@ class GeminiClientTest {
     anthropic = new MockAnthropicUpstream();
     gemini = new MockGeminiUpstream();
     gateway = TestGateway.start(dataDir);
-    gateway.addChannel(openAi.baseUrl(), List.of("mock-text", "mock-tools", "mock-500"), Map.of());
-    gateway.addChannel("anthropic", anthropic.baseUrl(), List.of("claude-text", "claude-tools"), Map.of());
-    gateway.addChannel("gemini", gemini.baseUrl(), List.of("gemini-text", "gemini-tools"), Map.of());
+    gateway.addChannel(openAi.baseUrl(), List.of("mock-text", "mock-tools", "mock-500", "mock-400"), Map.of());
+    gateway.addChannel("anthropic", anthropic.baseUrl(), List.of("claude-text", "claude-tools", "claude-400"), Map.of());
+    gateway.addChannel("gemini", gemini.baseUrl(), List.of("gemini-text", "gemini-tools", "gemini-400"), Map.of());
     key = gateway.createKey();
     client = Client.builder()
         .apiKey(key)
@@ -159,6 +161,50 @@ class GeminiClientTest {
     assertThat(toolMessage.path("content").asText()).contains("18");
     assertThat(messages.get(messages.size() - 2).path("tool_calls").get(0).path("id").asText())
         .isEqualTo(toolMessage.path("tool_call_id").asText());
+  }
+
+  private static String model(String upstream, String kind) {
+    return switch (upstream) {
+      case "openai" -> "mock-" + kind;
+      case "anthropic" -> "claude-" + kind;
+      default -> "gemini-" + kind;
+    };
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @ValueSource(strings = {"openai", "anthropic", "gemini"})
+  void everyUpstreamStreamsFunctionCallsAndTakesTheResponseBack(String upstream) {
+    String model = model(upstream, "tools");
+    List<FunctionCall> streamedCalls = new ArrayList<>();
+    try (ResponseStream<GenerateContentResponse> stream = client.models.generateContentStream(model, "Weather in Paris?", withWeatherTool())) {
+      for (GenerateContentResponse chunk : stream) {
+        if (chunk.functionCalls() != null) {
+          streamedCalls.addAll(chunk.functionCalls());
+        }
+      }
+    }
+    assertThat(streamedCalls).hasSize(1);
+    assertThat(streamedCalls.get(0).args().orElseThrow()).isEqualTo(Map.of("city", "Paris"));
+
+    FunctionCall call = client.models.generateContent(model, "Weather in Paris?", withWeatherTool()).functionCalls().get(0);
+    List<Content> history = List.of(
+        Content.builder().role("user").parts(List.of(Part.fromText("Weather in Paris?"))).build(),
+        Content.builder().role("model").parts(List.of(Part.fromFunctionCall(call.name().orElseThrow(), call.args().orElseThrow()))).build(),
+        Content.builder().role("user").parts(List.of(Part.fromFunctionResponse("get_weather", Map.of("temp_c", 18)))).build());
+    assertThat(client.models.generateContent(model, history, withWeatherTool()).text()).isEqualTo("It is 18 °C in Paris.");
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @ValueSource(strings = {"openai", "anthropic", "gemini"})
+  void everyUpstreamsRejectionIsAGeminiClientError(String upstream) {
+    assertThatThrownBy(() -> client.models.generateContent(model(upstream, "400"), "hi", brief()))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
+  }
+
+  @Test
+  void systemInstructionReachesAGeminiUpstream() {
+    client.models.generateContent("gemini-text", "Say hello", brief());
+    assertThat(gemini.last().body().path("systemInstruction").toString()).contains("Be brief.");
   }
 
   @Test

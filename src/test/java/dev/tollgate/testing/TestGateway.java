@@ -29,6 +29,8 @@ public final class TestGateway implements AutoCloseable {
         null,
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
         new TollgateConfig.Usage(100, 20),
+        // Tests serve images from loopback over plain HTTP; production defaults refuse both.
+        new TollgateConfig.Images(true, true, 0, 2_000),
         dataDir.toString(),
         null,
         null,

@@ -38,6 +38,12 @@ public final class GeminiProvider implements Provider {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"); // a path, not a form
   }
 
+  /** Gemini takes only its own file URIs by reference; web images must be sent as bytes. */
+  @Override
+  public boolean acceptsImageUrls() {
+    return false;
+  }
+
   @Override
   public void authenticate(String secret, BiConsumer<String, String> header) {
     header.accept("x-goog-api-key", secret);
