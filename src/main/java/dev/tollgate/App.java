@@ -16,6 +16,8 @@ import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
+import dev.tollgate.relay.ImageFetchPolicy;
+import dev.tollgate.relay.ImageFetcher;
 import dev.tollgate.protocol.anthropic.AnthropicCodec;
 import dev.tollgate.protocol.gemini.GeminiCodec;
 import dev.tollgate.protocol.openai.OpenAiCodec;
@@ -91,6 +93,10 @@ public final class App implements AutoCloseable {
     Metering metering = new Metering(usageWriter, new TokenEstimator());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
+    TollgateConfig.Images imageConfig = config.images();
+    ImageFetchPolicy imagePolicy = new ImageFetchPolicy(imageConfig.fetchAllowHttp(),
+        imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
+        ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -104,8 +110,10 @@ public final class App implements AutoCloseable {
     Function<Vertx, Handler<HttpServerRequest>> routes = loop -> {
       HttpClientAgent client = loop.createHttpClient(clientOptions, poolOptions);
       upstreamClients.add(client);
+      ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
-          loop, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, 16 * 1024 * 1024);
+          loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
+          16 * 1024 * 1024);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
     };
 

@@ -53,6 +53,7 @@ public final class ChatRelay {
   private final ChannelRouter router;
   private final Providers providers;
   private final Codecs codecs;
+  private final ImageFetcher images;
   private final Metering metering;
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
@@ -67,6 +68,7 @@ public final class ChatRelay {
       ChannelRouter router,
       Providers providers,
       Codecs codecs,
+      ImageFetcher images,
       Metering metering,
       UpstreamTimeouts timeouts,
       InFlight inFlight,
@@ -79,6 +81,7 @@ public final class ChatRelay {
     this.router = router;
     this.providers = providers;
     this.codecs = codecs;
+    this.images = images;
     this.metering = metering;
     this.timeouts = timeouts;
     this.inFlight = inFlight;
@@ -185,27 +188,49 @@ public final class ChatRelay {
     }
     cx.channel = channel;
     cx.upstreamModel = channel.upstreamModel(cx.request.model());
-    byte[] upstreamBody;
+    upstreamBody(cx, provider.get(), egress)
+        .onSuccess(body -> send(rc, cx, candidates, index, provider.get(), egress, body))
+        .onFailure(err -> {
+          if (!(err instanceof GatewayError.Failure)) {
+            LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), err);
+          }
+          reject(rc, cx, GatewayError.from(err)); // the request cannot be expressed for this upstream
+        });
+  }
+
+  /**
+   * The bytes for the upstream: the client's own (passthrough), or the conversion — after fetching
+   * image URLs when the upstream only takes bytes. Fails with the client's error (a 400) when the
+   * request cannot be expressed for this upstream.
+   */
+  private Future<byte[]> upstreamBody(RelayContext cx, Provider provider, Optional<ChatCodec> egress) {
     try {
-      upstreamBody = egress.isEmpty()
-          ? cx.request.upstreamBody(cx.upstreamModel)
-          : egress.get().encodeRequest(canonical(cx), cx.upstreamModel);
-    } catch (GatewayError.Failure failure) {
-      reject(rc, cx, failure.error()); // the request cannot be expressed for this upstream
-      return;
-    } catch (RuntimeException bug) {
-      LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), bug);
-      reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
-      return;
+      if (egress.isEmpty()) {
+        return Future.succeededFuture(cx.request.upstreamBody(cx.upstreamModel));
+      }
+      ChatRequest canonical = canonical(cx);
+      if (provider.acceptsImageUrls()) {
+        return Future.succeededFuture(egress.get().encodeRequest(canonical, cx.upstreamModel));
+      }
+      return cx.request.withInlineImages(images)
+          .map(inlined -> egress.get().encodeRequest(inlined, cx.upstreamModel));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
+  }
+
+  private void send(
+      RoutingContext rc, RelayContext cx, List<Channel> candidates, int index, Provider provider,
+      Optional<ChatCodec> egress, byte[] upstreamBody) {
+    Channel channel = cx.channel;
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
         .add(HttpHeaders.ACCEPT, cx.request.stream() ? "text/event-stream" : "application/json");
-    provider.get().authenticate(channel.secret(), headers::add);
-    if (provider.get().protocol() == cx.request.protocol()) {
+    provider.authenticate(channel.secret(), headers::add);
+    if (provider.protocol() == cx.request.protocol()) {
       cx.request.sameProtocolHeaders().forEach(headers::set); // e.g. the client's anthropic-version and betas
     }
-    String url = provider.get().chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
+    String url = provider.chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
 
     UpstreamCall call = new UpstreamCall(vertx, timeouts);
     cx.clientGone = call::cancel;

@@ -31,9 +31,11 @@ public record ChatRelays(
 
   public static ChatRelays create(
       Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Providers providers,
-      Codecs codecs, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, int maxEventBytes) {
+      Codecs codecs, ImageFetcher images, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock,
+      int maxEventBytes) {
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
-        ingress, vertx, client, authentication, router, providers, codecs, metering, timeouts, inFlight, clock, maxEventBytes);
+        ingress, vertx, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
+        maxEventBytes);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
         codec, new AnthropicPassthrough(), List.of("anthropic-version", "anthropic-beta"),
         rc -> ChatCodec.RequestTarget.NONE, rc -> false));

@@ -4,6 +4,7 @@ import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.PassthroughBody;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -25,6 +26,7 @@ public final class ClientRequest {
   private final Supplier<ChatRequest> decode;
   private final Supplier<PromptText> promptText;
   private ChatRequest canonical;
+  private Future<ChatRequest> inlined;
 
   /** The prompt's text and message count, for estimating input tokens when usage is missing. */
   record PromptText(String text, int messages) {}
@@ -110,6 +112,14 @@ public final class ClientRequest {
 
   PromptText promptText() {
     return promptText.get();
+  }
+
+  /** The canonical request with image URLs fetched into bytes, fetched once however many channels are tried. */
+  Future<ChatRequest> withInlineImages(ImageFetcher images) {
+    if (inlined == null) {
+      inlined = images.inlineRemoteImages(canonical());
+    }
+    return inlined;
   }
 
   /** @throws dev.tollgate.protocol.GatewayError.Failure when the request cannot be converted */

@@ -212,7 +212,7 @@ final class GeminiRequestEncoder {
       return;
     }
     throw new GatewayError.Failure(GatewayError.invalid(path,
-        "image URLs must be fetched before they can be sent to Gemini, which this gateway does not do yet; send the image inline as a data URL"));
+        "this image URL could not be sent to Gemini, which takes image bytes; send the image inline as a data URL"));
   }
 
   private static String schemeOf(String url) {
