@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,18 +207,21 @@ class ConfigLoaderTest {
   @Test
   void everyKnownVariableIsHonoured() {
     // Each variable, set alone, must change the loaded config: numbers for numeric settings,
-    // text for the others (a number is refused by no text setting, so try it first).
+    // "true" for switches (all default to false), text for the others.
     for (String variable : ConfigLoader.knownVariables()) {
       if (variable.equals("TOLLGATE_CONFIG")) {
         continue;
       }
-      TollgateConfig config;
-      try {
-        config = loader.load(null, Map.of(variable, "4321"));
-      } catch (ConfigException numberRefused) {
-        config = loader.load(null, Map.of(variable, "custom"));
+      TollgateConfig config = null;
+      for (String value : List.of("4321", "true", "custom")) {
+        try {
+          config = loader.load(null, Map.of(variable, value));
+          break;
+        } catch (ConfigException refusedForItsType) {
+          // try the next kind of value
+        }
       }
-      assertThat(config).as(variable).isNotEqualTo(TollgateConfig.defaults());
+      assertThat(config).as(variable).isNotNull().isNotEqualTo(TollgateConfig.defaults());
     }
   }
 }

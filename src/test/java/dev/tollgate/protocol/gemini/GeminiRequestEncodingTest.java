@@ -222,14 +222,14 @@ class GeminiRequestEncodingTest {
   // --- what cannot be encoded ---
 
   @Test
-  void aRemoteHttpImageIsRejectedUntilTheGatewayFetchesUrls() {
+  void aRemoteHttpImageLeftUnfetchedIsRejectedNamingThePart() {
     ChatRequest request = request(List.of(user(text("look"), ContentPart.Image.remote("https://example.com/cat.png"))));
 
     GatewayError error = failure(() -> encode(request));
 
     assertThat(error.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(error.param()).isEqualTo("messages[0].content[1]");
-    assertThat(error.message()).contains("image URLs must be fetched");
+    assertThat(error.message()).contains("could not be sent to Gemini");
   }
 
   @Test
