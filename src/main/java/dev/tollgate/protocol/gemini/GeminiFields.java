@@ -12,10 +12,13 @@ final class GeminiFields {
 
   private GeminiFields() {}
 
+  /** Field names are a small fixed set: their snake_case forms are computed once. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SNAKE = new java.util.concurrent.ConcurrentHashMap<>();
+
   static JsonNode get(JsonNode object, String camelName) {
     JsonNode value = object.get(camelName);
     if (value == null) {
-      String snake = snake(camelName);
+      String snake = SNAKE.computeIfAbsent(camelName, GeminiFields::snake);
       if (!snake.equals(camelName)) {
         value = object.get(snake);
       }
