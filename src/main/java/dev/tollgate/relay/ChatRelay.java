@@ -357,7 +357,7 @@ public final class ChatRelay {
         reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
         return;
       }
-      Usage usage = answer.usage() == null ? null : Metering.usageOf(answer.usage());
+      Usage usage = answer.usage() == null ? null : Usage.of(answer.usage());
       if (rc.response().closed()) {
         metering.record(cx, CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
         return;

@@ -3,6 +3,7 @@ package dev.tollgate.relay;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -148,7 +149,7 @@ final class ConvertedStreamRelay {
     over = true;
     call.finish();
     metering.record(cx, 200, cx.streamError,
-        finish == null || finish.usage() == null ? null : Metering.usageOf(finish.usage()),
+        finish == null || finish.usage() == null ? null : Usage.of(finish.usage()),
         true, generated::tokens);
     if (!client.closed()) {
       client.end();
@@ -165,6 +166,6 @@ final class ConvertedStreamRelay {
     over = true;
     call.cancel();
     metering.record(cx, ChatRelay.CLIENT_CLOSED, null,
-        finish == null || finish.usage() == null ? null : Metering.usageOf(finish.usage()), true, generated::tokens);
+        finish == null || finish.usage() == null ? null : Usage.of(finish.usage()), true, generated::tokens);
   }
 }

@@ -2,7 +2,6 @@ package dev.tollgate.relay;
 
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.Usage;
-import dev.tollgate.protocol.canonical.TokenUsage;
 import dev.tollgate.protocol.openai.OpenAiPromptText;
 import dev.tollgate.usage.TokenEstimator;
 import dev.tollgate.usage.UsageRecord;
@@ -70,12 +69,6 @@ public final class Metering {
             cx.elapsedMillis(),
             status,
             error == null ? null : error.wireName()));
-  }
-
-  /** The hub's token counts in the shape usage records keep. */
-  static Usage usageOf(TokenUsage usage) {
-    return new Usage(
-        (int) usage.inputTotal(), (int) usage.output(), (int) usage.cacheRead(), (int) usage.reasoning());
   }
 
   /** For answers whose completion cannot be counted (nothing generated, or usage expected). */

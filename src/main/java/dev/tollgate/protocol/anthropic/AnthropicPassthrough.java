@@ -1,16 +1,14 @@
 package dev.tollgate.protocol.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.protocol.DeferredText;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.WireProtocol;
-import dev.tollgate.protocol.canonical.TokenUsage;
 import dev.tollgate.sse.SseEvent;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Metering of relayed Anthropic answers. Usage comes from {@code message_start} (input, cache)
@@ -35,7 +33,7 @@ public final class AnthropicPassthrough implements Passthrough {
       return new AnswerFacts(false, null);
     }
     JsonNode usage = root.get("usage");
-    return new AnswerFacts(true, usage == null || !usage.isObject() ? null : usageOf(AnthropicUsage.toCanonical(usage)));
+    return new AnswerFacts(true, usage == null || !usage.isObject() ? null : Usage.of(AnthropicUsage.toCanonical(usage)));
   }
 
   @Override
@@ -59,25 +57,25 @@ public final class AnthropicPassthrough implements Passthrough {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  static Usage usageOf(TokenUsage usage) {
-    return new Usage((int) usage.inputTotal(), (int) usage.output(), (int) usage.cacheRead(), (int) usage.reasoning());
-  }
-
   /** Parses only the events that carry usage or end the answer; deltas are kept raw until needed. */
   private static final class Watch implements StreamWatch {
-    private static final int WINDOW_CHARS = 16 * 1024;
-
-    private final TokenCounter counter;
-    private final List<String> deltas = new ArrayList<>();
-    private int deltaChars;
-    private int counted;
+    private final DeferredText deltas;
     private JsonNode startUsage;
     private JsonNode lastDeltaUsage;
     private boolean stopped;
     private boolean errored;
 
     Watch(TokenCounter counter) {
-      this.counter = counter;
+      this.deltas = new DeferredText(Watch::deltaText, counter);
+    }
+
+    private static String deltaText(String data) {
+      JsonNode delta = AnthropicJson.objectOrNull(data);
+      if (delta == null) {
+        return "";
+      }
+      JsonNode d = delta.path("delta");
+      return d.path("text").asText("") + d.path("partial_json").asText("") + d.path("thinking").asText("");
     }
 
     @Override
@@ -98,7 +96,7 @@ public final class AnthropicPassthrough implements Passthrough {
             lastDeltaUsage = root.get("usage");
           }
         }
-        case "content_block_delta" -> keep(data);
+        case "content_block_delta" -> deltas.add(data);
         case "message_stop" -> stopped = true;
         case "error" -> errored = true;
         default -> { }
@@ -109,28 +107,6 @@ public final class AnthropicPassthrough implements Passthrough {
     private static String typeOf(String data) {
       JsonNode root = JsonScan.hasMember(data, "\"type\"", '"') ? AnthropicJson.objectOrNull(data) : null;
       return root == null ? "" : root.path("type").asText("");
-    }
-
-    private void keep(String data) {
-      deltas.add(data);
-      deltaChars += data.length();
-      if (deltaChars >= WINDOW_CHARS) {
-        counted += countDeltas();
-      }
-    }
-
-    private int countDeltas() {
-      StringBuilder text = new StringBuilder();
-      for (String data : deltas) {
-        JsonNode delta = AnthropicJson.objectOrNull(data);
-        if (delta != null) {
-          JsonNode d = delta.path("delta");
-          text.append(d.path("text").asText("")).append(d.path("partial_json").asText("")).append(d.path("thinking").asText(""));
-        }
-      }
-      deltas.clear();
-      deltaChars = 0;
-      return text.isEmpty() ? 0 : counter.count(text.toString());
     }
 
     @Override
@@ -150,13 +126,12 @@ public final class AnthropicPassthrough implements Passthrough {
           }
         });
       }
-      return usageOf(AnthropicUsage.toCanonical(merged));
+      return Usage.of(AnthropicUsage.toCanonical(merged));
     }
 
     @Override
     public int estimatedCompletionTokens() {
-      counted += countDeltas();
-      return counted;
+      return deltas.tokens();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tollgate.protocol.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.protocol.DeferredText;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.Passthrough;
@@ -9,8 +10,6 @@ import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.TokenUsage;
 import dev.tollgate.sse.SseEvent;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Metering of relayed Gemini answers (SSE framing). {@code usageMetadata} is repeated on chunks,
@@ -35,7 +34,7 @@ public final class GeminiPassthrough implements Passthrough {
       return new AnswerFacts(false, null);
     }
     TokenUsage usage = GeminiUsage.decode(root.get("usageMetadata"));
-    return new AnswerFacts(true, usage == null ? null : usageOf(usage));
+    return new AnswerFacts(true, usage == null ? null : Usage.of(usage));
   }
 
   @Override
@@ -48,10 +47,6 @@ public final class GeminiPassthrough implements Passthrough {
   public byte[] streamError(GatewayError error) {
     return ("data: " + new String(GeminiErrors.body(error), StandardCharsets.UTF_8) + "\r\n\r\n")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Usage usageOf(TokenUsage usage) {
-    return new Usage((int) usage.inputTotal(), (int) usage.output(), (int) usage.cacheRead(), (int) usage.reasoning());
   }
 
   private static String text(JsonNode chunk) {
@@ -68,18 +63,16 @@ public final class GeminiPassthrough implements Passthrough {
   }
 
   private static final class Watch implements StreamWatch {
-    private static final int WINDOW_CHARS = 16 * 1024;
-
-    private final TokenCounter counter;
-    private final List<String> chunks = new ArrayList<>();
-    private int chunkChars;
-    private int counted;
+    private final DeferredText chunks;
     private Usage usage;
     private boolean finished;
     private boolean errored;
 
     Watch(TokenCounter counter) {
-      this.counter = counter;
+      this.chunks = new DeferredText(chunk -> {
+        JsonNode root = GeminiJson.readOrNull(chunk);
+        return root == null ? "" : text(root);
+      }, counter);
     }
 
     @Override
@@ -98,28 +91,11 @@ public final class GeminiPassthrough implements Passthrough {
         JsonNode root = GeminiJson.readOrNull(data);
         TokenUsage decoded = root == null ? null : GeminiUsage.decode(root.get("usageMetadata"));
         if (decoded != null) {
-          usage = usageOf(decoded);
+          usage = Usage.of(decoded);
         }
       }
       chunks.add(data);
-      chunkChars += data.length();
-      if (chunkChars >= WINDOW_CHARS) {
-        counted += countChunks();
-      }
       return true;
-    }
-
-    private int countChunks() {
-      StringBuilder text = new StringBuilder();
-      for (String chunk : chunks) {
-        JsonNode root = GeminiJson.readOrNull(chunk);
-        if (root != null) {
-          text.append(text(root));
-        }
-      }
-      chunks.clear();
-      chunkChars = 0;
-      return text.isEmpty() ? 0 : counter.count(text.toString());
     }
 
     @Override
@@ -129,8 +105,7 @@ public final class GeminiPassthrough implements Passthrough {
 
     @Override
     public int estimatedCompletionTokens() {
-      counted += countChunks();
-      return counted;
+      return chunks.tokens();
     }
 
     @Override
