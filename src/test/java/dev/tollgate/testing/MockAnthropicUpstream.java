@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -21,28 +20,28 @@ public final class MockAnthropicUpstream extends MockServer {
   }
 
   @Override
-  void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      JsonNode json;
-      try {
-        json = JSON.readTree(body.getBytes());
-      } catch (IOException e) {
-        error(request.response(), 400, "invalid_request_error", "mock: body is not JSON");
-        return;
-      }
-      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-api-key"), json, body.getBytes(), headers(request)));
-      if (request.path().equals("/v1/messages/count_tokens")) {
-        request.response().putHeader("content-type", "application/json").end("{\"input_tokens\":42}");
-      } else if (!request.path().equals("/v1/messages")) {
-        error(request.response(), 404, "not_found_error", "mock: no route " + request.path());
-      } else if (request.getHeader("anthropic-version") == null) {
-        error(request.response(), 400, "invalid_request_error", "mock: anthropic-version header is required");
-      } else if (!json.path("max_tokens").isInt()) {
-        error(request.response(), 400, "invalid_request_error", "max_tokens: Field required");
-      } else {
-        answer(request.response(), json);
-      }
-    });
+  String authHeader() {
+    return "x-api-key";
+  }
+
+  @Override
+  void notJson(HttpServerResponse response) {
+    error(response, 400, "invalid_request_error", "mock: body is not JSON");
+  }
+
+  @Override
+  void route(HttpServerRequest request, JsonNode json) {
+    if (request.path().equals("/v1/messages/count_tokens")) {
+      request.response().putHeader("content-type", "application/json").end("{\"input_tokens\":42}");
+    } else if (!request.path().equals("/v1/messages")) {
+      error(request.response(), 404, "not_found_error", "mock: no route " + request.path());
+    } else if (request.getHeader("anthropic-version") == null) {
+      error(request.response(), 400, "invalid_request_error", "mock: anthropic-version header is required");
+    } else if (!json.path("max_tokens").isInt()) {
+      error(request.response(), 400, "invalid_request_error", "max_tokens: Field required");
+    } else {
+      answer(request.response(), json);
+    }
   }
 
   private void answer(HttpServerResponse response, JsonNode request) {

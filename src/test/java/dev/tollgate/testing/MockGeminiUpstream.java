@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,32 +25,32 @@ public final class MockGeminiUpstream extends MockServer {
   }
 
   @Override
-  void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      JsonNode json;
-      try {
-        json = JSON.readTree(body.getBytes());
-      } catch (IOException e) {
-        error(request.response(), 400, "INVALID_ARGUMENT", "mock: body is not JSON");
-        return;
-      }
-      lastQuery = request.query();
-      received.add(new MockOpenAiUpstream.Received(request.path(), request.getHeader("x-goog-api-key"), json, body.getBytes(), headers(request)));
-      String path = request.path();
-      int colon = path.lastIndexOf(':');
-      if (!path.startsWith("/v1beta/models/") || colon < 0) {
-        error(request.response(), 404, "NOT_FOUND", "mock: no route " + path);
-        return;
-      }
-      String model = path.substring("/v1beta/models/".length(), colon);
-      String action = path.substring(colon + 1);
-      boolean stream = action.equals("streamGenerateContent");
-      if (stream && !"sse".equals(request.getParam("alt"))) {
-        error(request.response(), 400, "INVALID_ARGUMENT", "mock: the gateway must stream with alt=sse");
-        return;
-      }
-      answer(request.response(), model, stream, json);
-    });
+  String authHeader() {
+    return "x-goog-api-key";
+  }
+
+  @Override
+  void notJson(HttpServerResponse response) {
+    error(response, 400, "INVALID_ARGUMENT", "mock: body is not JSON");
+  }
+
+  @Override
+  void route(HttpServerRequest request, JsonNode json) {
+    lastQuery = request.query();
+    String path = request.path();
+    int colon = path.lastIndexOf(':');
+    if (!path.startsWith("/v1beta/models/") || colon < 0) {
+      error(request.response(), 404, "NOT_FOUND", "mock: no route " + path);
+      return;
+    }
+    String model = path.substring("/v1beta/models/".length(), colon);
+    String action = path.substring(colon + 1);
+    boolean stream = action.equals("streamGenerateContent");
+    if (stream && !"sse".equals(request.getParam("alt"))) {
+      error(request.response(), 400, "INVALID_ARGUMENT", "mock: the gateway must stream with alt=sse");
+      return;
+    }
+    answer(request.response(), model, stream, json);
   }
 
   private void answer(HttpServerResponse response, String model, boolean stream, JsonNode request) {

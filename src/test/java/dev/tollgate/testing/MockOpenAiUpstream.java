@@ -66,22 +66,22 @@ public final class MockOpenAiUpstream extends MockServer {
   }
 
   @Override
-  void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      JsonNode json;
-      try {
-        json = JSON.readTree(body.getBytes());
-      } catch (IOException e) {
-        request.response().setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
-        return;
-      }
-      received.add(new Received(request.path(), request.getHeader("Authorization"), json, body.getBytes(), headers(request)));
-      if (!request.path().equals("/v1/chat/completions")) {
-        request.response().setStatusCode(404).end();
-        return;
-      }
-      answer(request.response(), json);
-    });
+  String authHeader() {
+    return "Authorization";
+  }
+
+  @Override
+  void notJson(HttpServerResponse response) {
+    response.setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
+  }
+
+  @Override
+  void route(HttpServerRequest request, JsonNode json) {
+    if (!request.path().equals("/v1/chat/completions")) {
+      request.response().setStatusCode(404).end();
+      return;
+    }
+    answer(request.response(), json);
   }
 
   private void answer(HttpServerResponse response, JsonNode request) {

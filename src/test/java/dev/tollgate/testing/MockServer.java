@@ -3,7 +3,9 @@ package dev.tollgate.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ abstract class MockServer implements AutoCloseable {
   final List<MockOpenAiUpstream.Received> received = new CopyOnWriteArrayList<>();
 
   MockServer() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
+    server = vertx.createHttpServer().requestHandler(this::receive);
     try {
       server.listen(MockOpenAiUpstream.freePort(), "127.0.0.1").await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -30,7 +32,29 @@ abstract class MockServer implements AutoCloseable {
     }
   }
 
-  abstract void handle(HttpServerRequest request);
+  /** Reads and records a request, then lets the mock answer it. */
+  private void receive(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      JsonNode json;
+      try {
+        json = JSON.readTree(body.getBytes());
+      } catch (IOException e) {
+        notJson(request.response());
+        return;
+      }
+      received.add(new MockOpenAiUpstream.Received(
+          request.path(), request.getHeader(authHeader()), json, body.getBytes(), headers(request)));
+      route(request, json);
+    });
+  }
+
+  /** The header this protocol's clients authenticate with. */
+  abstract String authHeader();
+
+  /** Answers a body that is not JSON, in the protocol's error shape. */
+  abstract void notJson(HttpServerResponse response);
+
+  abstract void route(HttpServerRequest request, JsonNode json);
 
   /** {@code http://127.0.0.1:PORT}, without any path. */
   String origin() {
