@@ -1,5 +1,7 @@
 package dev.tollgate.protocol.anthropic;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
@@ -72,6 +74,9 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     if (done || event.data() == null) {
       return;
     }
+    if ("content_block_delta".equals(event.event()) && fastDelta(event.data())) {
+      return; // the bulk of every stream: read without building a tree
+    }
     JsonNode data;
     try {
       data = AnthropicJson.MAPPER.readTree(event.data());
@@ -90,7 +95,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     switch (type == null ? "" : type) {
       case "message_start" -> messageStart(data.get("message"));
       case "content_block_start" -> blockStart(data.path("index").asInt(-1), data.get("content_block"));
-      case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), data.get("delta"));
+      case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), Delta.of(data.get("delta")));
       case "content_block_stop" -> {
         if (surfaced.remove(data.path("index").asInt(-1)) != null) {
           out.accept(new StreamEvent.BlockStop());
@@ -154,19 +159,83 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  private void blockDelta(int index, JsonNode delta) {
-    String type = AnthropicJson.text(delta, "type");
-    if (type == null) {
+  /** The fields of a content block delta this decoder reads. */
+  private record Delta(String type, String text, String thinking, String signature, String partialJson) {
+    static Delta of(JsonNode delta) {
+      return new Delta(AnthropicJson.text(delta, "type"), AnthropicJson.text(delta, "text"),
+          AnthropicJson.text(delta, "thinking"), AnthropicJson.text(delta, "signature"),
+          AnthropicJson.text(delta, "partial_json"));
+    }
+  }
+
+  /**
+   * Reads a {@code content_block_delta} with a streaming parser. Returns false when the event is
+   * not the plain shape expected (not JSON, another type): the tree path then handles it.
+   */
+  private boolean fastDelta(String json) {
+    int index = -1;
+    String type = null;
+    String deltaType = null;
+    String text = null;
+    String thinking = null;
+    String signature = null;
+    String partialJson = null;
+    try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
+          case "delta" -> {
+            if (value != JsonToken.START_OBJECT) {
+              return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+              String name = parser.currentName();
+              JsonToken inner = parser.nextToken();
+              String text0 = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
+              if (inner.isStructStart()) {
+                parser.skipChildren();
+              }
+              switch (name) {
+                case "type" -> deltaType = text0;
+                case "text" -> text = text0;
+                case "thinking" -> thinking = text0;
+                case "signature" -> signature = text0;
+                case "partial_json" -> partialJson = text0;
+                default -> { }
+              }
+            }
+          }
+          default -> parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    if (!"content_block_delta".equals(type)) {
+      return false;
+    }
+    blockDelta(index, new Delta(deltaType, text, thinking, signature, partialJson));
+    return true;
+  }
+
+  private void blockDelta(int index, Delta delta) {
+    if (delta.type() == null) {
       return;
     }
-    switch (type) {
-      case "text_delta" -> emitIfPresent(AnthropicJson.text(delta, "text"), t -> new StreamEvent.TextDelta(t));
-      case "thinking_delta" -> emitIfPresent(AnthropicJson.text(delta, "thinking"), t -> new StreamEvent.ThinkingDelta(t, null));
-      case "signature_delta" -> emitIfPresent(AnthropicJson.text(delta, "signature"), s -> new StreamEvent.ThinkingDelta(null, s));
+    switch (delta.type()) {
+      case "text_delta" -> emitIfPresent(delta.text(), t -> new StreamEvent.TextDelta(t));
+      case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null));
+      case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s));
       case "input_json_delta" -> {
         Integer call = toolCalls.get(index);
         if (call != null) {
-          emitIfPresent(AnthropicJson.text(delta, "partial_json"), j -> new StreamEvent.ToolArgsDelta(call, j));
+          emitIfPresent(delta.partialJson(), j -> new StreamEvent.ToolArgsDelta(call, j));
         }
       }
       default -> {
