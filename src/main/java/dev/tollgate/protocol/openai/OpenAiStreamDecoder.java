@@ -1,6 +1,9 @@
 package dev.tollgate.protocol.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
@@ -110,6 +113,9 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       end(out);
       return;
     }
+    if (isPlainTextChunk(trimmed) && fastText(trimmed, out)) {
+      return; // the bulk of every stream: read without building a tree
+    }
     JsonNode chunk;
     try {
       chunk = OpenAiTree.parse(trimmed);
@@ -144,6 +150,91 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     if (chunkUsage != null) {
       usage = chunkUsage;
     }
+  }
+
+  /** A chunk with no tool calls, usage, error, reasoning or refusal: only text and a finish. */
+  private static boolean isPlainTextChunk(String json) {
+    return !JsonScan.hasMember(json, "\"tool_calls\"", '[')
+        && !JsonScan.hasMember(json, "\"usage\"", '{')
+        && !json.contains("\"error\"") // an error of any shape takes the full path
+        && !json.contains("\"reasoning")
+        && !json.contains("\"refusal\"");
+  }
+
+  /**
+   * Reads a plain text chunk with a streaming parser: id and model (for Start), choice 0's content
+   * and finish reason. Returns false, having emitted nothing, for any other shape (several
+   * choices, unexpected types): the tree path then reads it.
+   */
+  private boolean fastText(String json, Consumer<StreamEvent> out) {
+    String id = null;
+    String model = null;
+    String content = null;
+    String finish = null;
+    int choices = 0;
+    try (JsonParser parser = OpenAiJson.FACTORY.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "model" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "choices" -> {
+            if (value != JsonToken.START_ARRAY) {
+              return false;
+            }
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              if (++choices > 1) {
+                return false;
+              }
+              while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken inner = parser.nextToken();
+                switch (name) {
+                  case "index" -> {
+                    if (inner != JsonToken.VALUE_NULL && (inner != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != 0)) {
+                      return false;
+                    }
+                  }
+                  case "finish_reason" -> finish = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
+                  case "delta" -> {
+                    if (inner != JsonToken.START_OBJECT) {
+                      return false;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                      String deltaField = parser.currentName();
+                      JsonToken deltaValue = parser.nextToken();
+                      if ("content".equals(deltaField) && deltaValue == JsonToken.VALUE_STRING) {
+                        content = parser.getText();
+                      } else {
+                        parser.skipChildren();
+                      }
+                    }
+                  }
+                  default -> parser.skipChildren();
+                }
+              }
+            }
+          }
+          default -> parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    if (!started) {
+      started = true;
+      out.accept(new StreamEvent.Start(id, model, null));
+    }
+    emitText(content, out);
+    if (finish != null) {
+      finishReason = finish;
+      sawFinish = true;
+    }
+    return true;
   }
 
   private void choice(JsonNode choice, Consumer<StreamEvent> out) {

@@ -217,4 +217,16 @@ class OpenAiStreamDecoderTest {
     decoder.finish(events::add);
     return events;
   }
+
+  @Test
+  void anErrorOfAnyShapeEndsTheStreamEvenAfterPlainTextChunks() {
+    List<StreamEvent> events = new java.util.ArrayList<>();
+    var decoder = new OpenAiCodec().newStreamDecoder();
+    decoder.feed(("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n"
+        + "data: {\"error\":\"upstream exploded\"}\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), events::add);
+
+    assertThat(events).hasSize(3);
+    assertThat(events.get(1)).isEqualTo(new StreamEvent.TextDelta("Hi"));
+    assertThat(events.get(2)).isInstanceOf(StreamEvent.Error.class);
+  }
 }
