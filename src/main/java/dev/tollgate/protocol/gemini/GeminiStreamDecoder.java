@@ -1,5 +1,7 @@
 package dev.tollgate.protocol.gemini;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
@@ -11,6 +13,7 @@ import dev.tollgate.protocol.canonical.TokenUsage;
 import dev.tollgate.sse.SseEvent;
 import dev.tollgate.sse.SseReader;
 import java.util.ArrayDeque;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -87,6 +90,9 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
   }
 
   private void chunk(String data, Consumer<StreamEvent> out) {
+    if (isPlainTextChunk(data) && fastChunk(data, out)) {
+      return; // the bulk of every stream: read without building a tree
+    }
     JsonNode root = GeminiJson.readOrNull(data);
     if (root == null || !root.isObject()) {
       fail(out, "the upstream sent a stream chunk that is not a JSON object");
@@ -134,6 +140,149 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
       }
       break;
     }
+  }
+
+  /** Text parts only: no calls, thoughts, media, errors or feedback anywhere in the chunk. */
+  private static boolean isPlainTextChunk(String json) {
+    for (String marker : PLAIN_TEXT_EXCLUDES) {
+      if (json.contains(marker)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final String[] PLAIN_TEXT_EXCLUDES = {
+    "\"functionCall\"", "\"thought", "\"error\"", "\"promptFeedback\"", "\"inlineData\"", "\"fileData\"",
+    "\"executableCode\"", "\"codeExecutionResult\"", "_"
+  };
+
+  /**
+   * Reads a plain text chunk with a streaming parser, with the tree path's meaning: Start on the
+   * first chunk (with its input usage), the latest usage, candidate 0's text parts and finish
+   * reason. Returns false, having changed nothing, for any other shape.
+   */
+  private boolean fastChunk(String json, Consumer<StreamEvent> out) {
+    String id = null;
+    String model = null;
+    TokenUsage chunkUsage = null;
+    String reason = null;
+    List<String> texts = new ArrayList<>(1);
+    try (JsonParser parser = GeminiJson.MAPPER.getFactory().createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "responseId" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "modelVersion" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          case "usageMetadata" -> {
+            if (value != JsonToken.START_OBJECT) {
+              return false;
+            }
+            chunkUsage = usage(parser);
+          }
+          case "candidates" -> {
+            if (value != JsonToken.START_ARRAY) {
+              return false;
+            }
+            int count = 0;
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              if (++count > 1) {
+                return false;
+              }
+              while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken inner = parser.nextToken();
+                switch (name) {
+                  case "index" -> {
+                    if (inner != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != 0) {
+                      return false;
+                    }
+                  }
+                  case "finishReason" -> reason = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
+                  case "content" -> {
+                    if (inner != JsonToken.START_OBJECT || !texts(parser, texts)) {
+                      return false;
+                    }
+                  }
+                  default -> parser.skipChildren();
+                }
+              }
+            }
+          }
+          default -> parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    if (!started) {
+      started = true;
+      responseId = id;
+      TokenUsage input = chunkUsage == null ? null : new TokenUsage(chunkUsage.inputTotal(), chunkUsage.cacheRead(), 0, 0, 0);
+      out.accept(new StreamEvent.Start(id, model, input));
+    }
+    if (chunkUsage != null) {
+      usage = chunkUsage;
+    }
+    for (String text : texts) {
+      out.accept(new StreamEvent.TextDelta(text));
+    }
+    if (reason != null) {
+      finishReason = reason;
+    }
+    return true;
+  }
+
+  /** Reads {@code content.parts[].text}; false when a part holds anything but text. */
+  private static boolean texts(JsonParser parser, List<String> texts) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (!"parts".equals(field)) {
+        parser.skipChildren();
+        continue;
+      }
+      if (value != JsonToken.START_ARRAY) {
+        return false;
+      }
+      while (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          JsonToken partValue = parser.nextToken();
+          if (!"text".equals(parser.currentName()) || partValue != JsonToken.VALUE_STRING) {
+            return false;
+          }
+          if (!parser.getText().isEmpty()) {
+            texts.add(parser.getText());
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** {@code usageMetadata} as {@link GeminiUsage#decode} reads it. */
+  private static TokenUsage usage(JsonParser parser) throws IOException {
+    long prompt = 0;
+    long cached = 0;
+    long candidates = 0;
+    long thoughts = 0;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      long count = value == JsonToken.VALUE_NUMBER_INT ? Math.max(0, parser.getLongValue()) : 0;
+      switch (field) {
+        case "promptTokenCount", "toolUsePromptTokenCount" -> prompt += count;
+        case "cachedContentTokenCount" -> cached = count;
+        case "candidatesTokenCount" -> candidates = count;
+        case "thoughtsTokenCount" -> thoughts = count;
+        default -> parser.skipChildren();
+      }
+    }
+    return new TokenUsage(prompt, cached, 0, candidates + thoughts, thoughts);
   }
 
   private void part(JsonNode part, Consumer<StreamEvent> out) {
