@@ -1,6 +1,9 @@
 package dev.tollgate.protocol.anthropic;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatRequest;
@@ -107,7 +110,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
       openBlock(Block.TEXT, AnthropicJson.object().put("type", "text").put("text", ""));
     }
     if (text != null && !text.isEmpty()) {
-      delta(AnthropicJson.object().put("type", "text_delta").put("text", text));
+      delta("text_delta", "text", text);
     }
   }
 
@@ -124,11 +127,10 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
       openBlock(Block.THINKING, AnthropicJson.object().put("type", "thinking").put("thinking", ""));
     }
     if (text != null && !text.isEmpty()) {
-      delta(AnthropicJson.object().put("type", "thinking_delta").put("thinking", text));
+      delta("thinking_delta", "thinking", text);
     }
     if (signature != null && !signature.isEmpty()) {
-      delta(AnthropicJson.object().put("type", "signature_delta")
-          .put("signature", ThinkingSignature.forClient(ThinkingSignature.UNKNOWN, signature)));
+      delta("signature_delta", "signature", ThinkingSignature.forClient(ThinkingSignature.UNKNOWN, signature));
     }
   }
 
@@ -149,7 +151,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
       return;
     }
     if (open == Block.TOOL && openCall == callIndex) {
-      delta(AnthropicJson.object().put("type", "input_json_delta").put("partial_json", json));
+      delta("input_json_delta", "partial_json", json);
       return;
     }
     HeldCall call = held.get(callIndex);
@@ -194,10 +196,25 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
     write("content_block_start", data);
   }
 
-  private void delta(ObjectNode delta) {
-    ObjectNode data = AnthropicJson.object().put("type", "content_block_delta").put("index", openIndex);
-    data.set("delta", delta);
-    write("content_block_delta", data);
+  private static final byte[] DELTA_EVENT = "event: content_block_delta\ndata: ".getBytes(StandardCharsets.US_ASCII);
+
+  /** The event of nearly every stream chunk, written straight out: no tree per event. */
+  private void delta(String type, String field, String value) {
+    out.writeBytes(DELTA_EVENT);
+    try (JsonGenerator json = AnthropicJson.MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("type", "content_block_delta");
+      json.writeNumberField("index", openIndex);
+      json.writeObjectFieldStart("delta");
+      json.writeStringField("type", type);
+      json.writeStringField(field, value);
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.write('\n');
+    out.write('\n');
   }
 
   private void closeOpenBlock() {
@@ -213,7 +230,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
     for (HeldCall call : held.values()) {
       openBlock(Block.TOOL, toolUse(call.id(), call.name()));
       if (!call.arguments().isEmpty()) {
-        delta(AnthropicJson.object().put("type", "input_json_delta").put("partial_json", call.arguments().toString()));
+        delta("input_json_delta", "partial_json", call.arguments().toString());
       }
       closeOpenBlock();
     }
