@@ -1,10 +1,13 @@
 package dev.tollgate.protocol.gemini;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,9 +70,7 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
       case StreamEvent.TextDelta text -> {
         if (text.text() != null && !text.text().isEmpty()) {
           flushCalls(out);
-          ObjectNode chunk = chunk();
-          parts(chunk).addObject().put("text", text.text());
-          write(out, chunk);
+          writeText(out, text.text());
         }
       }
       case StreamEvent.ThinkingDelta thinking -> {
@@ -111,6 +112,40 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
     return out.size() == 0 ? EMPTY : out.toByteArray();
   }
 
+  /**
+   * A text chunk — nearly every chunk of a stream — written straight out, no tree per event; the
+   * same fields in the same order as {@link #chunk()} builds.
+   */
+  private void writeText(ByteArrayOutputStream out, String text) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(128 + text.length());
+    try (JsonGenerator json = GeminiJson.MAPPER.getFactory().createGenerator(body)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("candidates");
+      json.writeStartObject();
+      json.writeObjectFieldStart("content");
+      json.writeStringField("role", "model");
+      json.writeArrayFieldStart("parts");
+      json.writeStartObject();
+      json.writeStringField("text", text);
+      json.writeEndObject();
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeNumberField("index", 0);
+      json.writeEndObject();
+      json.writeEndArray();
+      if (clientModel != null) {
+        json.writeStringField("modelVersion", clientModel);
+      }
+      if (responseId != null) {
+        json.writeStringField("responseId", responseId);
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    frame(out, body.toByteArray());
+  }
+
   private void flushCalls(ByteArrayOutputStream out) {
     if (pending.isEmpty()) {
       return;
@@ -148,7 +183,11 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
   }
 
   private void write(ByteArrayOutputStream out, ObjectNode json) {
-    byte[] body = GeminiJson.bytes(json);
+    frame(out, GeminiJson.bytes(json));
+  }
+
+  /** One chunk in the client's framing: an SSE event, or the next element of the JSON array. */
+  private void frame(ByteArrayOutputStream out, byte[] body) {
     if (jsonArray) {
       out.writeBytes(chunks == 0 ? new byte[] {'['} : new byte[] {',', '\r', '\n'});
       out.writeBytes(body);
