@@ -83,8 +83,10 @@ public final class App implements AutoCloseable {
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
     // request, and extra loops on a small machine only add context switches (bench/: 0.36 → 0.42).
-    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(
-        config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors());
+    VertxOptions vertxOptions = new VertxOptions()
+        .setPreferNativeTransport(true) // epoll on Linux; Vert.x falls back to NIO elsewhere
+        .setEventLoopPoolSize(
+            config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors());
     this.vertx = Vertx.vertx(vertxOptions);
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(stores.keys(), blocking), clock);
     ChannelRouter router = new ChannelRouter(catalog);
@@ -130,8 +132,9 @@ public final class App implements AutoCloseable {
       stop(); // the port may be taken: release threads, pool and database before failing
       throw e;
     }
-    LOG.info("Tollgate listening on {}:{} ({} event loops, database {})",
-        config.server().host(), config.server().port(), instances, database.dialect());
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {})",
+        config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+        database.dialect());
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
