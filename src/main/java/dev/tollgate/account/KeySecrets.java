@@ -29,13 +29,19 @@ public final class KeySecrets {
     return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  public static String hash(String key) {
+  /** One digest per thread: looking the algorithm up costs more than hashing a key (once per request). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
+  });
+
+  public static String hash(String key) {
+    MessageDigest digest = SHA256.get();
+    digest.reset();
+    return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** What may be shown of a key later: {@code sk-} and its first characters. */
