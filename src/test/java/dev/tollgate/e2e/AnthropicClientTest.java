@@ -24,6 +24,7 @@ import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.WeatherTool;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -185,20 +186,11 @@ class AnthropicClientTest {
     }
   }
 
-  /** The mock models of each upstream kind: text, tools, a 400. */
-  private static String model(String upstream, String kind) {
-    return switch (upstream) {
-      case "openai" -> "mock-" + kind;
-      case "anthropic" -> "claude-" + kind;
-      default -> "gemini-" + kind;
-    };
-  }
-
   @ParameterizedTest(name = "{0} upstream")
   @ValueSource(strings = {"openai", "anthropic", "gemini"})
   void everyUpstreamAnswersTextAndStreams(String upstream) {
-    assertThat(text(client.messages().create(ask(model(upstream, "text")).build()))).isEqualTo("Hello there!");
-    Message streamedMessage = streamed(ask(model(upstream, "text")).build());
+    assertThat(text(client.messages().create(ask(WeatherTool.mockModel(upstream, "text")).build()))).isEqualTo("Hello there!");
+    Message streamedMessage = streamed(ask(WeatherTool.mockModel(upstream, "text")).build());
     assertThat(text(streamedMessage)).isEqualTo("Hello there!");
     assertThat(streamedMessage.stopReason()).contains(StopReason.END_TURN);
   }
@@ -206,7 +198,7 @@ class AnthropicClientTest {
   @ParameterizedTest(name = "{0} upstream")
   @ValueSource(strings = {"openai", "anthropic", "gemini"})
   void everyUpstreamCallsToolsStreamedOrNotAndTakesTheResultBack(String upstream) {
-    String model = model(upstream, "tools");
+    String model = WeatherTool.mockModel(upstream, "tools");
     for (Message message : List.of(client.messages().create(withWeatherTool(model).build()),
         streamed(withWeatherTool(model).build()))) {
       ToolUseBlock call = message.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
@@ -227,7 +219,7 @@ class AnthropicClientTest {
   @ParameterizedTest(name = "{0} upstream")
   @ValueSource(strings = {"openai", "anthropic", "gemini"})
   void everyUpstreamsRejectionIsAnAnthropicBadRequest(String upstream) {
-    assertThatThrownBy(() -> client.messages().create(ask(model(upstream, "400")).build()))
+    assertThatThrownBy(() -> client.messages().create(ask(WeatherTool.mockModel(upstream, "400")).build()))
         .isInstanceOf(com.anthropic.errors.BadRequestException.class);
   }
 

@@ -21,6 +21,7 @@ import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.WeatherTool;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,18 +164,10 @@ class GeminiClientTest {
         .isEqualTo(toolMessage.path("tool_call_id").asText());
   }
 
-  private static String model(String upstream, String kind) {
-    return switch (upstream) {
-      case "openai" -> "mock-" + kind;
-      case "anthropic" -> "claude-" + kind;
-      default -> "gemini-" + kind;
-    };
-  }
-
   @ParameterizedTest(name = "{0} upstream")
   @ValueSource(strings = {"openai", "anthropic", "gemini"})
   void everyUpstreamStreamsFunctionCallsAndTakesTheResponseBack(String upstream) {
-    String model = model(upstream, "tools");
+    String model = WeatherTool.mockModel(upstream, "tools");
     List<FunctionCall> streamedCalls = new ArrayList<>();
     try (ResponseStream<GenerateContentResponse> stream = client.models.generateContentStream(model, "Weather in Paris?", withWeatherTool())) {
       for (GenerateContentResponse chunk : stream) {
@@ -197,7 +190,7 @@ class GeminiClientTest {
   @ParameterizedTest(name = "{0} upstream")
   @ValueSource(strings = {"openai", "anthropic", "gemini"})
   void everyUpstreamsRejectionIsAGeminiClientError(String upstream) {
-    assertThatThrownBy(() -> client.models.generateContent(model(upstream, "400"), "hi", brief()))
+    assertThatThrownBy(() -> client.models.generateContent(WeatherTool.mockModel(upstream, "400"), "hi", brief()))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
   }
 

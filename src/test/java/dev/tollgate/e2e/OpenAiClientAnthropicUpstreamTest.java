@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -22,6 +19,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.WeatherTool;
 import dev.tollgate.usage.UsageRecord;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +112,7 @@ class OpenAiClientAnthropicUpstreamTest {
 
   @Test
   void toolCallArrivesWithNameParsedArgumentsAndToolCallsFinish() throws Exception {
-    ChatCompletion completion = client.chat().completions().create(withWeatherTool().build());
+    ChatCompletion completion = client.chat().completions().create(WeatherTool.openAiRequest("claude-tools").build());
 
     var message = completion.choices().get(0).message();
     var call = message.toolCalls().orElseThrow().get(0).asFunction();
@@ -130,7 +128,7 @@ class OpenAiClientAnthropicUpstreamTest {
     StringBuilder arguments = new StringBuilder();
     List<String> names = new ArrayList<>();
     List<ChatCompletionChunk.Choice.FinishReason> finishes = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(withWeatherTool().build())) {
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(WeatherTool.openAiRequest("claude-tools").build())) {
       stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
         choice.finishReason().ifPresent(finishes::add);
         choice.delta().toolCalls().ifPresent(calls -> calls.forEach(call -> call.function().ifPresent(f -> {
@@ -146,10 +144,10 @@ class OpenAiClientAnthropicUpstreamTest {
 
   @Test
   void toolResultGoesBackAsAToolResultBlock() {
-    ChatCompletion first = client.chat().completions().create(withWeatherTool().build());
+    ChatCompletion first = client.chat().completions().create(WeatherTool.openAiRequest("claude-tools").build());
     ChatCompletionMessage assistant = first.choices().get(0).message();
 
-    ChatCompletion second = client.chat().completions().create(withWeatherTool()
+    ChatCompletion second = client.chat().completions().create(WeatherTool.openAiRequest("claude-tools")
         .addMessage(assistant)
         .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("toolu_01").content("{\"temp_c\":18}").build())
         .build());
@@ -197,18 +195,4 @@ class OpenAiClientAnthropicUpstreamTest {
     assertThat(record.modelUsed()).isEqualTo("claude-text");
   }
 
-  private static ChatCompletionCreateParams.Builder withWeatherTool() {
-    return ChatCompletionCreateParams.builder()
-        .model("claude-tools")
-        .addUserMessage("Weather in Paris?")
-        .addFunctionTool(FunctionDefinition.builder()
-            .name("get_weather")
-            .description("Current weather")
-            .parameters(FunctionParameters.builder()
-                .putAdditionalProperty("type", JsonValue.from("object"))
-                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                .build())
-            .build());
-  }
 }

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -20,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.WeatherTool;
 import dev.tollgate.usage.UsageRecord;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +99,7 @@ class OpenAiClientGeminiUpstreamTest {
 
   @Test
   void functionCallBecomesAToolCallWithAnIdAndToolCallsFinish() throws Exception {
-    ChatCompletion completion = client.chat().completions().create(withWeatherTool().build());
+    ChatCompletion completion = client.chat().completions().create(WeatherTool.openAiRequest("gemini-tools").build());
 
     var call = completion.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
     assertThat(call.id()).isNotBlank();
@@ -116,7 +114,7 @@ class OpenAiClientGeminiUpstreamTest {
   void streamedFunctionCallArrivesAsOneToolCall() throws Exception {
     StringBuilder arguments = new StringBuilder();
     List<String> names = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(withWeatherTool().build())) {
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(WeatherTool.openAiRequest("gemini-tools").build())) {
       stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().toolCalls().ifPresent(calls ->
           calls.forEach(call -> call.function().ifPresent(f -> {
             f.name().ifPresent(names::add);
@@ -129,11 +127,11 @@ class OpenAiClientGeminiUpstreamTest {
 
   @Test
   void toolResultGoesBackAsAFunctionResponseNamedAfterTheCall() {
-    ChatCompletion first = client.chat().completions().create(withWeatherTool().build());
+    ChatCompletion first = client.chat().completions().create(WeatherTool.openAiRequest("gemini-tools").build());
     ChatCompletionMessage assistant = first.choices().get(0).message();
     String callId = assistant.toolCalls().orElseThrow().get(0).asFunction().id();
 
-    ChatCompletion second = client.chat().completions().create(withWeatherTool()
+    ChatCompletion second = client.chat().completions().create(WeatherTool.openAiRequest("gemini-tools")
         .addMessage(assistant)
         .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(callId).content("{\"temp_c\":18}").build())
         .build());
@@ -161,17 +159,4 @@ class OpenAiClientGeminiUpstreamTest {
     assertThat(record.tokensEstimated()).isFalse();
   }
 
-  private static ChatCompletionCreateParams.Builder withWeatherTool() {
-    return ChatCompletionCreateParams.builder()
-        .model("gemini-tools")
-        .addUserMessage("Weather in Paris?")
-        .addFunctionTool(FunctionDefinition.builder()
-            .name("get_weather")
-            .description("Current weather")
-            .parameters(FunctionParameters.builder()
-                .putAdditionalProperty("type", JsonValue.from("object"))
-                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                .build())
-            .build());
-  }
 }

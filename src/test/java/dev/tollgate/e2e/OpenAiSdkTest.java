@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -21,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
+import dev.tollgate.testing.WeatherTool;
 import dev.tollgate.testing.TestGateway;
 import dev.tollgate.usage.UsageRecord;
 import java.nio.file.Path;
@@ -113,7 +111,7 @@ class OpenAiSdkTest {
 
   @Test
   void toolCallComesBackWithNameAndJsonArguments() {
-    ChatCompletion completion = client.chat().completions().create(withWeatherTool("mock-tools").build());
+    ChatCompletion completion = client.chat().completions().create(WeatherTool.openAiRequest("mock-tools").build());
 
     ChatCompletionMessageFunctionToolCall call =
         completion.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
@@ -128,7 +126,7 @@ class OpenAiSdkTest {
     StringBuilder arguments = new StringBuilder();
     List<String> names = new ArrayList<>();
     try (StreamResponse<ChatCompletionChunk> stream =
-        client.chat().completions().createStreaming(withWeatherTool("mock-tools").build())) {
+        client.chat().completions().createStreaming(WeatherTool.openAiRequest("mock-tools").build())) {
       stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().toolCalls().ifPresent(calls ->
           calls.forEach(call -> call.function().ifPresent(f -> {
             f.name().ifPresent(names::add);
@@ -141,11 +139,11 @@ class OpenAiSdkTest {
 
   @Test
   void toolResultRoundTripReachesTheUpstream() {
-    ChatCompletion first = client.chat().completions().create(withWeatherTool("mock-tools").build());
+    ChatCompletion first = client.chat().completions().create(WeatherTool.openAiRequest("mock-tools").build());
     ChatCompletionMessage assistant = first.choices().get(0).message();
     String callId = assistant.toolCalls().orElseThrow().get(0).asFunction().id();
 
-    ChatCompletion second = client.chat().completions().create(withWeatherTool("mock-tools")
+    ChatCompletion second = client.chat().completions().create(WeatherTool.openAiRequest("mock-tools")
         .addMessage(assistant)
         .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(callId).content("{\"temp_c\":18}").build())
         .build());
@@ -225,18 +223,4 @@ class OpenAiSdkTest {
     assertThat(record.stream()).isFalse();
   }
 
-  private static ChatCompletionCreateParams.Builder withWeatherTool(String model) {
-    return ChatCompletionCreateParams.builder()
-        .model(model)
-        .addUserMessage("Weather in Paris?")
-        .addFunctionTool(FunctionDefinition.builder()
-            .name("get_weather")
-            .description("Current weather")
-            .parameters(FunctionParameters.builder()
-                .putAdditionalProperty("type", JsonValue.from("object"))
-                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                .build())
-            .build());
-  }
 }
