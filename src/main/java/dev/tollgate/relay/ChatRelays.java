@@ -4,6 +4,7 @@ import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.anthropic.AnthropicPassthrough;
 import dev.tollgate.protocol.gemini.GeminiPassthrough;
+import dev.tollgate.provider.anthropic.AnthropicProvider;
 import dev.tollgate.provider.Providers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -37,7 +38,7 @@ public record ChatRelays(
         ingress, vertx, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
         maxEventBytes);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
-        codec, new AnthropicPassthrough(), List.of("anthropic-version", "anthropic-beta"),
+        codec, new AnthropicPassthrough(), AnthropicProvider.CLIENT_HEADERS,
         rc -> ChatCodec.RequestTarget.NONE, rc -> false));
     Optional<Ingress> gemini = codecs.find(WireProtocol.GEMINI).map(codec -> new CodecIngress(
         codec, new GeminiPassthrough(), List.of(),

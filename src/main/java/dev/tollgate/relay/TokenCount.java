@@ -10,6 +10,7 @@ import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.provider.BaseUrls;
 import dev.tollgate.provider.Provider;
 import dev.tollgate.provider.Providers;
+import dev.tollgate.provider.anthropic.AnthropicProvider;
 import dev.tollgate.usage.TokenEstimator;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -131,7 +132,7 @@ public final class TokenCount {
     Provider provider = providers.find(channel.type()).orElseThrow();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONTENT_TYPE, "application/json");
     provider.authenticate(channel.secret(), headers::add);
-    for (String name : new String[] {"anthropic-version", "anthropic-beta"}) {
+    for (String name : AnthropicProvider.CLIENT_HEADERS) {
       String value = rc.request().getHeader(name);
       if (value != null) {
         headers.set(name, value);

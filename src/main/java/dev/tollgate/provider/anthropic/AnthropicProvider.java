@@ -3,6 +3,7 @@ package dev.tollgate.provider.anthropic;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.provider.BaseUrls;
 import dev.tollgate.provider.Provider;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,6 +14,9 @@ public final class AnthropicProvider implements Provider {
 
   /** The API version sent when the client gave none (the one every current SDK sends). */
   public static final String DEFAULT_VERSION = "2023-06-01";
+
+  /** Client headers an Anthropic upstream must see as the client sent them. */
+  public static final List<String> CLIENT_HEADERS = List.of("anthropic-version", "anthropic-beta");
 
   @Override
   public String kind() {
