@@ -10,6 +10,7 @@ import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
+import dev.tollgate.db.DatabaseMonitor;
 import dev.tollgate.db.Sql;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
@@ -61,6 +62,7 @@ public final class App implements AutoCloseable {
 
   private final TollgateConfig config;
   private final Database database;
+  private final DatabaseMonitor databaseMonitor;
   private final Stores stores;
   private final ExecutorService blocking;
   private final ChannelCatalog catalog;
@@ -75,6 +77,7 @@ public final class App implements AutoCloseable {
     this.config = config;
     Clock clock = Clock.systemUTC();
     this.database = Database.open(config);
+    this.databaseMonitor = DatabaseMonitor.watching(database).start(1000);
     this.stores = Stores.open(database, config, clock);
     DeclaredConfig.apply(config, stores);
     this.blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -88,7 +91,8 @@ public final class App implements AutoCloseable {
         .setEventLoopPoolSize(
             config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors());
     this.vertx = Vertx.vertx(vertxOptions);
-    Authentication authentication = new Authentication(vertx, new KeyAuthenticator(stores.keys(), blocking), clock);
+    Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
+        stores.keys(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
     ChannelRouter router = new ChannelRouter(catalog);
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
@@ -116,7 +120,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
           16 * 1024 * 1024);
-      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
+      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
     };
 
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -132,9 +136,9 @@ public final class App implements AutoCloseable {
       stop(); // the port may be taken: release threads, pool and database before failing
       throw e;
     }
-    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {})",
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        database.dialect());
+        database.dialect(), database.describe());
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
@@ -192,6 +196,7 @@ public final class App implements AutoCloseable {
     boolean flushed = usageWriter.close(60_000);
     LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");
     blocking.shutdown();
+    databaseMonitor.close();
     database.close();
   }
 

@@ -21,7 +21,7 @@ public record TollgateConfig(
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
-    database = database == null ? new Database(null, null, null, 0) : database;
+    database = database == null ? Database.defaults() : database;
     upstream = upstream == null ? Upstream.defaults() : upstream;
     usage = usage == null ? Usage.defaults() : usage;
     images = images == null ? Images.defaults() : images;
@@ -38,14 +38,6 @@ public record TollgateConfig(
     return Path.of(dataDir);
   }
 
-  /** The JDBC URL in force: the configured one, or an SQLite file under the data directory. */
-  public String jdbcUrl() {
-    if (database.url() != null && !database.url().isBlank()) {
-      return database.url();
-    }
-    return "jdbc:sqlite:" + dataPath().resolve("tollgate.db");
-  }
-
   public record Server(
       String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops) {
     public Server {
@@ -60,7 +52,27 @@ public record TollgateConfig(
     }
   }
 
-  public record Database(String url, String username, String password, int poolSize) {}
+  /**
+   * @param url where the database is (see {@code DatabaseUrl}); empty = SQLite under the data dir
+   * @param connectTimeoutMs how long a request waits for a connection before failing
+   * @param startupWaitSeconds how long start-up keeps retrying a database that does not answer
+   * @param outageGraceSeconds how long keys validated before a database outage keep working
+   *     during it (they cannot be re-checked); 0 = refuse them as soon as the cache expires
+   */
+  public record Database(
+      String url, String username, String password, int poolSize, int connectTimeoutMs,
+      int startupWaitSeconds, Integer outageGraceSeconds) {
+    public Database {
+      poolSize = poolSize <= 0 ? 8 : poolSize;
+      connectTimeoutMs = connectTimeoutMs <= 0 ? 3_000 : connectTimeoutMs;
+      startupWaitSeconds = startupWaitSeconds < 0 ? 0 : startupWaitSeconds == 0 ? 60 : startupWaitSeconds;
+      outageGraceSeconds = outageGraceSeconds == null || outageGraceSeconds < 0 ? 900 : outageGraceSeconds;
+    }
+
+    static Database defaults() {
+      return new Database(null, null, null, 0, 0, 0, null);
+    }
+  }
 
   public record Upstream(
       int connectTimeoutMs, int firstByteTimeoutMs, int idleTimeoutMs, int maxConnectionsPerHost) {

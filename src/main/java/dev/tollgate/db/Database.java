@@ -3,6 +3,7 @@ package dev.tollgate.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.db.migration.V2__Utf8mb4Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,55 +12,100 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The connection pool and schema migrations. Opening it brings the schema up to date. */
+/**
+ * The connection pool and schema migrations. Opening it brings the schema up to date, waiting for
+ * a database that does not answer yet (a container starting next to us) up to the configured time.
+ */
 public final class Database implements AutoCloseable {
 
-  private final HikariDataSource dataSource;
-  private final Dialect dialect;
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final long MAX_RETRY_PAUSE_MS = 5_000;
 
-  private Database(HikariDataSource dataSource, Dialect dialect) {
+  private final HikariDataSource dataSource;
+  private final DatabaseUrl url;
+
+  private Database(HikariDataSource dataSource, DatabaseUrl url) {
     this.dataSource = dataSource;
-    this.dialect = dialect;
+    this.url = url;
   }
 
   public static Database open(TollgateConfig config) {
-    String url = config.jdbcUrl();
-    Dialect dialect = Dialect.fromJdbcUrl(url);
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(url);
-    hikari.setPoolName("tollgate-db");
-    if (config.database().username() != null) {
-      hikari.setUsername(config.database().username());
+    TollgateConfig.Database settings = config.database();
+    DatabaseUrl url = DatabaseUrl.of(config);
+    if (url.dialect() == Dialect.SQLITE) {
+      createParentDirectory(url.jdbcUrl().substring("jdbc:sqlite:".length()));
     }
-    if (config.database().password() != null) {
-      hikari.setPassword(config.database().password());
-    }
-    int poolSize = config.database().poolSize() > 0 ? config.database().poolSize() : 8;
-    hikari.setMaximumPoolSize(poolSize);
-    hikari.setConnectionTimeout(10_000);
-    if (dialect == Dialect.SQLITE) {
-      createParentDirectory(url.substring("jdbc:sqlite:".length()));
-      // WAL lets readers (key and channel look-ups) run while the usage writer writes; the busy
-      // timeout makes the CLI, a second process, wait for the server's write lock instead of failing.
-      hikari.addDataSourceProperty("journal_mode", "WAL");
-      hikari.addDataSourceProperty("busy_timeout", "10000");
-      hikari.addDataSourceProperty("synchronous", "NORMAL");
-      hikari.addDataSourceProperty("foreign_keys", "true");
-    }
-    HikariDataSource dataSource = new HikariDataSource(hikari);
+    HikariDataSource dataSource = new HikariDataSource(hikari(url, settings));
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .placeholders(dialect.placeholders())
-          .load()
-          .migrate();
+      migrateWhenReachable(dataSource, url, settings.startupWaitSeconds() * 1000L);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
-    return new Database(dataSource, dialect);
+    return new Database(dataSource, url);
+  }
+
+  private static HikariConfig hikari(DatabaseUrl url, TollgateConfig.Database settings) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(url.jdbcUrl());
+    hikari.setPoolName("tollgate-db");
+    hikari.setUsername(url.username());
+    hikari.setPassword(url.password());
+    hikari.setMaximumPoolSize(settings.poolSize());
+    hikari.setConnectionTimeout(settings.connectTimeoutMs());
+    // Start the pool even when the database is down: start-up waits for it below, with messages
+    // an operator can read, instead of Hikari's exception.
+    hikari.setInitializationFailTimeout(-1);
+    url.dialect().configure(hikari);
+    return hikari;
+  }
+
+  /**
+   * Runs the migrations, retrying while the database cannot be reached. Flyway takes a
+   * database-wide lock (PostgreSQL advisory lock, MariaDB GET_LOCK), so when several instances
+   * start at once one migrates and the others wait, then find nothing to do.
+   */
+  private static void migrateWhenReachable(HikariDataSource dataSource, DatabaseUrl url, long waitMs) {
+    Flyway flyway = Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .placeholders(url.dialect().placeholders())
+        .javaMigrations(new V2__Utf8mb4Tables(url.dialect() == Dialect.MARIADB))
+        .load();
+    long deadline = System.currentTimeMillis() + waitMs;
+    long pause = 500;
+    while (true) {
+      try {
+        flyway.migrate();
+        return;
+      } catch (RuntimeException e) {
+        if (!ConnectionFailures.isConnectionFailure(e)) {
+          throw new DatabaseUnavailableException("migrating " + url.redacted() + " failed: " + ConnectionFailures.rootMessage(e), e);
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new DatabaseUnavailableException("the database " + url.redacted() + " cannot be reached ("
+              + ConnectionFailures.rootMessage(e) + "); gave up after " + waitMs / 1000 + " s"
+              + " (database.startupWaitSeconds)", e);
+        }
+        LOG.warn("the database {} cannot be reached ({}); retrying in {} ms", url.redacted(),
+            ConnectionFailures.rootMessage(e), Math.min(pause, left));
+        sleep(Math.min(pause, left));
+        pause = Math.min(MAX_RETRY_PAUSE_MS, pause * 2);
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseUnavailableException("interrupted while waiting for the database", e);
+    }
   }
 
   private static void createParentDirectory(String file) {
@@ -79,7 +125,12 @@ public final class Database implements AutoCloseable {
   }
 
   public Dialect dialect() {
-    return dialect;
+    return url.dialect();
+  }
+
+  /** The database's address for logs: no password. */
+  public String describe() {
+    return url.redacted();
   }
 
   /** True when the database answers a trivial query within the given seconds. */
@@ -94,5 +145,12 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     dataSource.close();
+  }
+
+  /** The database could not be reached or migrated; the message is meant for the operator. */
+  public static final class DatabaseUnavailableException extends RuntimeException {
+    DatabaseUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

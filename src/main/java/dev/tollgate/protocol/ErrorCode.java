@@ -17,6 +17,8 @@ public enum ErrorCode {
   UPSTREAM_ERROR(502),
   NO_AVAILABLE_NODE(503),
   SHUTTING_DOWN(503),
+  /** The database does not answer and the request needs it (a key not in cache, say). */
+  STORAGE_UNAVAILABLE(503),
   UPSTREAM_TIMEOUT(504);
 
   private final int status;

@@ -38,8 +38,12 @@ public final class Authentication {
     }
     return lookUp(presented)
         .recover(err -> {
-          LOG.error("key look-up failed", err);
-          return fail(ErrorCode.INTERNAL_ERROR, "the key could not be checked; try again");
+          // A database that does not answer is logged once by DatabaseMonitor, not per request.
+          if (!(unwrap(err) instanceof KeyAuthenticator.StorageUnavailableException)) {
+            LOG.warn("key look-up failed: {}", err.toString());
+          }
+          return fail(ErrorCode.STORAGE_UNAVAILABLE,
+              "the gateway cannot check API keys right now (its database does not answer); retry shortly");
         })
         .compose(found -> found.isPresent() && found.get().isUsable(clock.instant())
             ? Future.succeededFuture(found.get())
@@ -53,6 +57,10 @@ public final class Authentication {
       return Future.succeededFuture(lookup.join());
     }
     return Future.fromCompletionStage(lookup, vertx.getOrCreateContext());
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static <T> Future<T> fail(ErrorCode code, String message) {

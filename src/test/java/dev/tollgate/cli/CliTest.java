@@ -13,6 +13,8 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
+import dev.tollgate.testing.TestDatabase;
+import dev.tollgate.testing.UsesDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,23 +26,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The scripted-setup CLI, run as a user would, against a config file's database. */
+@UsesDatabase
 class CliTest {
 
   @TempDir Path dir;
   Path configFile;
+  TestDatabase.Scratch scratch;
 
   record Run(int exit, String out, String err) {}
 
   @BeforeEach
   void writeConfig() throws Exception {
+    scratch = TestDatabase.selected().create(dir.resolve("data"));
     configFile = dir.resolve("tollgate.yaml");
-    Files.writeString(configFile, "data_dir: " + dir.resolve("data") + "\n");
+    Files.writeString(configFile, storage());
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    scratch.close();
+  }
+
+  /** The config lines that place the data directory and the database. */
+  private String storage() {
+    return "data_dir: " + dir.resolve("data") + "\ndatabase:\n  url: \"" + scratch.url() + "\"\n";
   }
 
   private Run tollgate(String... args) {
@@ -135,7 +151,7 @@ class CliTest {
   @Test
   void serveOnAPortInUseFailsWithAMessageNotAStackTrace() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      Files.writeString(configFile, "data_dir: " + dir.resolve("data") + "\nserver:\n  host: 127.0.0.1\n  port: "
+      Files.writeString(configFile, storage() + "server:\n  host: 127.0.0.1\n  port: "
           + taken.getLocalPort() + "\n");
       Run run = tollgate("serve");
       assertThat(run.exit()).isEqualTo(1);
@@ -149,8 +165,7 @@ class CliTest {
       String declaredKey = "sk-declared-in-config-0123456789abcdefghij";
       int port = MockOpenAiUpstream.freePort();
       Files.writeString(configFile, String.join("\n",
-          "data_dir: " + dir.resolve("data"),
-          "server:",
+          storage() + "server:",
           "  host: 127.0.0.1",
           "  port: " + port,
           "channels:",
@@ -186,7 +201,25 @@ class CliTest {
     }
   }
 
+  /** Whether the secret is anywhere in the database: in SQLite's files, or in any stored row. */
   private boolean databaseBytesContain(String secret) throws Exception {
+    if (scratch.kind() != TestDatabase.SQLITE) {
+      return withStores(stores -> {
+        for (String table : List.of("channels", "api_keys", "usage_records")) {
+          List<String> rows = stores.sql().list("SELECT * FROM " + table, row -> {
+            StringBuilder all = new StringBuilder();
+            for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+              all.append(row.getString(i)).append('|');
+            }
+            return all.toString();
+          });
+          if (rows.stream().anyMatch(r -> r.contains(secret))) {
+            return true;
+          }
+        }
+        return false;
+      });
+    }
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
     for (Path file : List.of(dir.resolve("data/tollgate.db"), dir.resolve("data/tollgate.db-wal"))) {
       if (Files.exists(file) && indexOf(Files.readAllBytes(file), needle) >= 0) {

@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import dev.tollgate.db.DatabaseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,7 +83,7 @@ class ConfigLoaderTest {
     assertThat(config.dataDir()).isEqualTo("./data");
     assertThat(config.channels()).isEmpty();
     assertThat(config.keys()).isEmpty();
-    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("./data").resolve("tollgate.db"));
+    assertThat(DatabaseUrl.of(config).jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("./data").resolve("tollgate.db"));
   }
 
   @Test
@@ -176,7 +177,7 @@ class ConfigLoaderTest {
     TollgateConfig config = loader.load(null, Map.of("TOLLGATE_SERVER_PORT", "9292", "TOLLGATE_DATABASE_URL", "jdbc:sqlite:/tmp/x.db"));
 
     assertThat(config.server().port()).isEqualTo(9292);
-    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:/tmp/x.db");
+    assertThat(config.database().url()).isEqualTo("jdbc:sqlite:/tmp/x.db");
     assertThat(config.server().host()).isEqualTo("0.0.0.0");
   }
 

@@ -3,6 +3,7 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.testing.UsesDatabase;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The official anthropic-java SDK against {@code /v1/messages}: served by an OpenAI-format
  * upstream (what Claude Code through ANTHROPIC_BASE_URL relies on) and by an Anthropic one.
  */
+@UsesDatabase
 class AnthropicClientTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,7 +9,9 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
+import dev.tollgate.testing.TestDatabase;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRepository;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stopping the gateway loses nothing that was acknowledged. */
+@UsesDatabase
 class GracefulShutdownTest {
 
   @TempDir Path dataDir;
@@ -43,8 +46,9 @@ class GracefulShutdownTest {
   @Test
   @Timeout(60)
   void sigtermMidLoadKeepsAUsageRecordForEveryAcknowledgedRequest() throws Exception {
-    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream()) {
-      TollgateConfig config = new TollgateConfig(null, null, null, null, null, dataDir.toString(), null, null, null);
+    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream();
+        TestDatabase.Scratch scratch = TestDatabase.selected().create(dataDir)) {
+      TollgateConfig config = TestGateway.config(dataDir, scratch.url(), 1_000, 1_000);
       String key;
       try (Database database = Database.open(config)) {
         App.Stores stores = App.Stores.open(database, config, Clock.systemUTC());
@@ -52,7 +56,7 @@ class GracefulShutdownTest {
         key = stores.keyService().create("load", null, null, null).key();
       }
       int port = MockOpenAiUpstream.freePort();
-      Process server = startServer(port);
+      Process server = startServer(port, scratch.url());
       try {
         awaitHealthy(port, server);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -91,8 +95,9 @@ class GracefulShutdownTest {
   @Test
   @Timeout(30)
   void streamInFlightAtShutdownIsFinishedBeforeTheGatewayStops() throws Exception {
-    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream()) {
-      TestGateway gateway = TestGateway.start(dataDir, 10_000, 10_000);
+    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream();
+        TestDatabase.Scratch scratch = TestDatabase.selected().create(dataDir)) {
+      TestGateway gateway = TestGateway.start(dataDir, scratch, 10_000, 10_000);
       gateway.addChannel(upstream.baseUrl(), List.of("mock-slow"), Map.of());
       String key = gateway.createKey();
       HttpResponse<InputStream> response = Http.client().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
@@ -116,7 +121,7 @@ class GracefulShutdownTest {
       assertThat(rest).contains("data: [DONE]");
       stopping.get(15, TimeUnit.SECONDS);
 
-      TollgateConfig config = new TollgateConfig(null, null, null, null, null, dataDir.toString(), null, null, null);
+      TollgateConfig config = TestGateway.config(dataDir, scratch.url(), 1_000, 1_000);
       try (Database database = Database.open(config)) {
         UsageRepository usage = new UsageRepository(new dev.tollgate.db.Sql(database.dataSource()));
         var records = usage.byRequestId(response.headers().firstValue("x-request-id").orElseThrow());
@@ -161,13 +166,14 @@ class GracefulShutdownTest {
     }
   }
 
-  private Process startServer(int port) throws Exception {
+  private Process startServer(int port, String databaseUrl) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, "dev.tollgate.Main", "serve")
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("server.log").toFile());
     builder.environment().put("TOLLGATE_DATA_DIR", dataDir.toString());
+    builder.environment().put("TOLLGATE_DATABASE_URL", databaseUrl);
     builder.environment().put("TOLLGATE_SERVER_PORT", String.valueOf(port));
     builder.environment().put("TOLLGATE_SERVER_HOST", "127.0.0.1");
     builder.environment().put("TOLLGATE_SERVER_SHUTDOWN_GRACE_SECONDS", "10");

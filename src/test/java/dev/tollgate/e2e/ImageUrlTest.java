@@ -2,6 +2,7 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.Http;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Image URLs reach upstreams that only take bytes (Gemini) as fetched, checked bytes. */
+@UsesDatabase
 class ImageUrlTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -3,6 +3,7 @@ package dev.tollgate.e2e;
 import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UsesDatabase
 class MeteringTest {
 
   @TempDir Path dataDir;

@@ -3,6 +3,7 @@ package dev.tollgate.e2e;
 import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.account.KeyStatus;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every error of the relay, as raw HTTP: status, OpenAI error shape, code and a clear message. */
+@UsesDatabase
 class RelayErrorsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

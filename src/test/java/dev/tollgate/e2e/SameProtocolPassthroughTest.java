@@ -2,6 +2,7 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Anthropic in, Anthropic out — and Gemini in, Gemini out: the client's bytes go upstream with
  * only the model renamed, and the upstream's bytes come back untouched, streams included.
  */
+@UsesDatabase
 class SameProtocolPassthroughTest {
 
   @TempDir static Path dataDir;

@@ -3,6 +3,7 @@ package dev.tollgate.e2e;
 import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Streams as they cross the wire: incremental delivery, endings, cuts and cancellations. */
 @Timeout(20)
+@UsesDatabase
 class StreamingTest {
 
   @TempDir static Path dataDir;

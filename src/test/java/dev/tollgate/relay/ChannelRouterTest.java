@@ -11,6 +11,8 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
+import dev.tollgate.testing.TestDatabase;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.db.Sql;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,11 +24,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The catalog is read from a throw-away SQLite file: the router sees what production sees. */
+/** The catalog is read from a throw-away database: the router sees what production sees. */
+@UsesDatabase
 class ChannelRouterTest {
 
   @TempDir Path dir;
 
+  private TestDatabase.Scratch scratch;
   private Database database;
   private ChannelRepository channels;
   private ChannelCatalog catalog;
@@ -34,8 +38,9 @@ class ChannelRouterTest {
 
   @BeforeEach
   void openStore() {
+    scratch = TestDatabase.selected().create(dir);
     TollgateConfig config = new ConfigLoader().load(null, Map.of(
-        "TOLLGATE_DATABASE_URL", "jdbc:sqlite:" + dir.resolve("router.db"),
+        "TOLLGATE_DATABASE_URL", scratch.url(),
         "TOLLGATE_DATA_DIR", dir.toString()));
     database = Database.open(config);
     channels = new ChannelRepository(new Sql(database.dataSource()), new SecretBox(new byte[32]), Clock.systemUTC());
@@ -47,6 +52,7 @@ class ChannelRouterTest {
   void closeStore() {
     catalog.close();
     database.close();
+    scratch.close();
   }
 
   private void channel(String name, int priority, int weight, String... models) {

@@ -8,15 +8,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A real gateway on a free port over a fresh SQLite file, with short timeouts for tests. */
+/**
+ * A real gateway on a free port over a fresh, empty database of the kind the run selected
+ * ({@link TestDatabase#selected()}: SQLite by default), with short timeouts for tests.
+ */
 public final class TestGateway implements AutoCloseable {
 
   private final App app;
   private final Path dataDir;
+  private final TestDatabase.Scratch database;
+  private final boolean ownsDatabase;
 
-  private TestGateway(App app, Path dataDir) {
+  private TestGateway(App app, Path dataDir, TestDatabase.Scratch database, boolean ownsDatabase) {
     this.app = app;
     this.dataDir = dataDir;
+    this.database = database;
+    this.ownsDatabase = ownsDatabase;
   }
 
   public static TestGateway start(Path dataDir) {
@@ -24,9 +31,25 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
-    TollgateConfig config = new TollgateConfig(
+    TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
+    try {
+      return new TestGateway(App.start(config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs)), dataDir, database, true);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** A gateway over a database the caller owns (and reads after the gateway stopped). */
+  public static TestGateway start(Path dataDir, TestDatabase.Scratch database, int firstByteTimeoutMs, int idleTimeoutMs) {
+    return new TestGateway(App.start(config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs)), dataDir, database, false);
+  }
+
+  /** The configuration TestGateway runs with, for tests that start an App themselves. */
+  public static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs) {
+    return new TollgateConfig(
         new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2),
-        null,
+        new TollgateConfig.Database(databaseUrl, null, null, 0, 1_000, 0, null),
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
         new TollgateConfig.Usage(100, 20),
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
@@ -35,7 +58,6 @@ public final class TestGateway implements AutoCloseable {
         null,
         null,
         null);
-    return new TestGateway(App.start(config), dataDir);
   }
 
   public App app() {
@@ -44,6 +66,11 @@ public final class TestGateway implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The JDBC URL of this gateway's database, for a second process (the CLI) to share it. */
+  public String databaseUrl() {
+    return database.url();
   }
 
   public String baseUrl() {
@@ -74,6 +101,12 @@ public final class TestGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    app.stop();
+    try {
+      app.stop();
+    } finally {
+      if (ownsDatabase) {
+        database.close();
+      }
+    }
   }
 }

@@ -44,7 +44,7 @@ final class AnthropicErrors {
       case REQUEST_TOO_LARGE -> "request_too_large";
       case RATE_LIMITED -> "rate_limit_error";
       case INTERNAL_ERROR, UPSTREAM_ERROR -> "api_error";
-      case NO_AVAILABLE_NODE, SHUTTING_DOWN -> "overloaded_error";
+      case NO_AVAILABLE_NODE, SHUTTING_DOWN, STORAGE_UNAVAILABLE -> "overloaded_error";
       case UPSTREAM_TIMEOUT -> "timeout_error";
     };
   }

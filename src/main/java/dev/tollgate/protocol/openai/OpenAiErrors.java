@@ -51,7 +51,8 @@ public final class OpenAiErrors {
       case RATE_LIMITED -> "rate_limit_error";
       case INVALID_REQUEST, NOT_FOUND, MODEL_NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TOO_LARGE ->
           "invalid_request_error";
-      case INTERNAL_ERROR, UPSTREAM_ERROR, NO_AVAILABLE_NODE, SHUTTING_DOWN, UPSTREAM_TIMEOUT ->
+      case INTERNAL_ERROR, UPSTREAM_ERROR, NO_AVAILABLE_NODE, SHUTTING_DOWN, STORAGE_UNAVAILABLE,
+          UPSTREAM_TIMEOUT ->
           "server_error";
     };
   }
