@@ -39,6 +39,8 @@ public final class ChannelCatalog implements AutoCloseable {
             });
   }
 
+  private boolean failing; // touched by the poller thread only
+
   /** Loads now, then keeps watching every {@code pollMillis}. */
   public ChannelCatalog start(long pollMillis) {
     reload();
@@ -57,8 +59,16 @@ public final class ChannelCatalog implements AutoCloseable {
       if (!repository.changeStamp().equals(stamp)) {
         reload();
       }
+      if (failing) {
+        failing = false;
+        LOG.info("channel reload works again");
+      }
     } catch (RuntimeException e) {
-      LOG.warn("channel reload failed; serving the previous set: {}", e.getMessage());
+      // Once per outage, not once a second: the database monitor reports the outage itself.
+      if (!failing) {
+        failing = true;
+        LOG.warn("channel reload failed; serving the previous set until it works: {}", e.getMessage());
+      }
     }
   }
 

@@ -18,23 +18,30 @@ final class ConnectionFailures {
    * credentials or a bad migration are not: retrying would only delay the real message.
    */
   static boolean isConnectionFailure(Throwable error) {
+    // The pool reports "no connection in time" with the driver's real refusal as the cause:
+    // look through the whole chain for a definite "no" before deciding to wait.
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null && isDefiniteRefusal(sql.getSQLState())) {
+        return false;
+      }
+    }
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException || t instanceof NoRouteToHostException
           || t instanceof SocketTimeoutException || t instanceof UnknownHostException
           || t instanceof SQLTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        if (state.equals("28000") || state.equals("28P01") || state.startsWith("42")) {
-          return false;
-        }
-        if (state.startsWith("08") || state.equals("57P03")) {
-          return true;
-        }
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03"))) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** Bad credentials (28), no such database (3D), syntax or access rule (42). */
+  private static boolean isDefiniteRefusal(String sqlState) {
+    return sqlState.startsWith("28") || sqlState.startsWith("3D") || sqlState.startsWith("42");
   }
 
   /** The innermost message, which is the one that says what went wrong. */
