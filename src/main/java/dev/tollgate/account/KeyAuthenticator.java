@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,13 +35,16 @@ public final class KeyAuthenticator {
   private final Clock clock;
   private final long outageGraceMs;
 
-  public KeyAuthenticator(ApiKeyRepository repository, Executor blockingExecutor) {
-    this(repository, blockingExecutor, () -> true, Clock.systemUTC(), Duration.ZERO);
-  }
-
   public KeyAuthenticator(
       ApiKeyRepository repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
       Duration outageGrace) {
+    this(repository, blockingExecutor, databaseUp, clock, Ticker.systemTicker(), outageGrace);
+  }
+
+  /** @param ticker the cache's own time, which tests drive together with {@code clock} */
+  KeyAuthenticator(
+      ApiKeyRepository repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
+      Ticker ticker, Duration outageGrace) {
     this.databaseUp = databaseUp;
     this.clock = clock;
     this.outageGraceMs = outageGrace.toMillis();
@@ -52,6 +56,7 @@ public final class KeyAuthenticator {
             .expireAfter(Expiry.<String, Checked>writing((hash, checked) ->
                 Duration.ofMillis(Math.max(0, checked.checkedAt() + keepMs - clock.millis()))))
             .executor(blockingExecutor)
+            .ticker(ticker)
             .buildAsync(new Loader(repository, clock));
   }
 
