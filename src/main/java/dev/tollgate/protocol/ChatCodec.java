@@ -28,14 +28,19 @@ public interface ChatCodec {
   /** Canonical → the upstream's request body, for the model name the upstream knows. */
   byte[] encodeRequest(ChatRequest request, String upstreamModel);
 
-  /** An upstream's complete answer → canonical. */
-  ChatResponse decodeResponse(byte[] body);
+  /**
+   * An upstream's complete answer → canonical.
+   *
+   * @param request the request it answers, as it was encoded: an answer may depend on how the
+   *     request was expressed (Anthropic's structured output comes back as a forced tool call)
+   */
+  ChatResponse decodeResponse(byte[] body, ChatRequest request);
 
   /** Canonical → the answer the client receives, naming the model as the client asked for it. */
   byte[] encodeResponse(ChatResponse response, String clientModel);
 
-  /** A fresh decoder for one upstream stream. */
-  StreamDecoder newStreamDecoder();
+  /** A fresh decoder for one upstream stream answering {@code request} (see {@link #decodeResponse}). */
+  StreamDecoder newStreamDecoder(ChatRequest request);
 
   /** A fresh encoder for one client stream. */
   StreamEncoder newStreamEncoder(ChatRequest request, StreamOptions options);

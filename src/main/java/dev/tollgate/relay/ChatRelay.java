@@ -327,7 +327,8 @@ public final class ChatRelay {
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
-      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(cx.request.canonical()), encoder)
+          .start();
       return;
     }
     upstream.body().onComplete(result -> {
@@ -343,7 +344,7 @@ public final class ChatRelay {
       }
       ChatResponse answer;
       try {
-        answer = egress.decodeResponse(bytes);
+        answer = egress.decodeResponse(bytes, cx.request.canonical());
       } catch (RuntimeException e) {
         attempt(rc, cx, candidates, index + 1,
             GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));

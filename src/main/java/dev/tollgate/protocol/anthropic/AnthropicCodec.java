@@ -30,7 +30,7 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
     return AnthropicResponseDecoder.decode(body);
   }
 
@@ -40,7 +40,7 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
     return new AnthropicStreamDecoder();
   }
 

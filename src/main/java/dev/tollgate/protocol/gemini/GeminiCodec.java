@@ -42,7 +42,7 @@ public final class GeminiCodec implements ChatCodec {
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
     return GeminiResponseDecoder.decode(body, clock.instant().getEpochSecond());
   }
 
@@ -52,7 +52,7 @@ public final class GeminiCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
     return new GeminiStreamDecoder();
   }
 

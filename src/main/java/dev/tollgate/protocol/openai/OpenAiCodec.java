@@ -46,7 +46,7 @@ public final class OpenAiCodec implements ChatCodec {
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
     return OpenAiResponseDecoder.decode(body);
   }
 
@@ -56,7 +56,7 @@ public final class OpenAiCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
     return new OpenAiStreamDecoder();
   }
 

@@ -58,6 +58,9 @@ final class Fixtures {
         List.of(), null, null, null, null, null, null, null, false);
   }
 
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = request(List.of(Message.text(dev.tollgate.protocol.canonical.Role.USER, "Hi")));
+
   /** The GatewayError a call fails with (asserting that it fails with one). */
   static GatewayError failure(ThrowingCallable call) {
     GatewayError[] caught = new GatewayError[1];

@@ -39,6 +39,9 @@ final class Canonical {
     return builder(messages).build();
   }
 
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = request(List.of(user(text("Hi"))));
+
   static Builder builder(List<Message> messages) {
     return new Builder(messages);
   }

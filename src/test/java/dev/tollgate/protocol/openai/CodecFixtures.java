@@ -70,6 +70,10 @@ final class CodecFixtures {
         List.of(), null, null, null, null, null, null, null, false);
   }
 
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = canonical(List.of(dev.tollgate.protocol.canonical.Message.text(
+      dev.tollgate.protocol.canonical.Role.USER, "Hi")));
+
   /** The error a call fails with. */
   static GatewayError failure(ThrowableAssert.ThrowingCallable call) {
     try {
