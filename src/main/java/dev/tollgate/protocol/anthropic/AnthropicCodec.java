@@ -31,7 +31,7 @@ public final class AnthropicCodec implements ChatCodec {
 
   @Override
   public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
-    return AnthropicResponseDecoder.decode(body);
+    return AnthropicResponseDecoder.decode(body, JsonOutputTool.of(request));
   }
 
   @Override
@@ -41,7 +41,7 @@ public final class AnthropicCodec implements ChatCodec {
 
   @Override
   public StreamDecoder newStreamDecoder(ChatRequest request) {
-    return new AnthropicStreamDecoder();
+    return new AnthropicStreamDecoder(JsonOutputTool.of(request));
   }
 
   @Override

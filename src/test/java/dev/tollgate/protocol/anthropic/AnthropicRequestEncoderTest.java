@@ -359,14 +359,6 @@ class AnthropicRequestEncoderTest {
   }
 
   @Test
-  void jsonSchemaFormatIsRejectedNamingResponseFormat() {
-    ChatRequest request = withSettings(List.of(), null, null, null, null, null, List.of(), null,
-        new ResponseFormat.JsonSchema("r", tree("{\"type\":\"object\"}"), true), null, null);
-
-    assertThat(failure(() -> encode(request)).param()).isEqualTo("response_format");
-  }
-
-  @Test
   void emailLikeUserIdIsHashed() {
     JsonNode body = encode(withSettings(List.of(), null, null, null, null, null, List.of(), null, null, null, "ann@example.com"));
 

@@ -84,6 +84,30 @@ class CrossProtocolGoldenTest {
     assertGolden(name(from) + "-to-" + name(to) + "/response.json", out);
   }
 
+  /**
+   * Structured output to Anthropic (protocols.md §5.10): a JSON schema becomes a forced
+   * {@code json_output} tool — wrapped in an object when its root is not one (Gemini's array) —
+   * and the forced call comes back as the answer's text with a STOP finish.
+   */
+  static Stream<Arguments> structuredOutputClients() {
+    return Stream.of(
+        Arguments.of(WireProtocol.OPENAI, "anthropic.response.json"),
+        Arguments.of(WireProtocol.GEMINI, "anthropic.wrapped-response.json"));
+  }
+
+  @ParameterizedTest(name = "structured output {0} → anthropic")
+  @MethodSource("structuredOutputClients")
+  void structuredOutputIsEmulatedWithAForcedTool(WireProtocol from, String upstreamAnswer) throws IOException {
+    ChatRequest asked = CODECS.get(from).decodeRequest(
+        resource("structured/" + name(from) + ".request.json"), new ChatCodec.RequestTarget("client-model", false));
+    ChatCodec anthropic = CODECS.get(WireProtocol.ANTHROPIC);
+    assertGolden("structured/" + name(from) + "-to-anthropic/request.json", anthropic.encodeRequest(asked, "upstream-model"));
+
+    ChatResponse answer = anthropic.decodeResponse(resource("structured/" + upstreamAnswer), asked);
+    assertGolden("structured/" + name(from) + "-to-anthropic/response.json",
+        CODECS.get(from).encodeResponse(answer, "client-model"));
+  }
+
   private static byte[] resource(String name) throws IOException {
     try (InputStream in = CrossProtocolGoldenTest.class.getResourceAsStream("/dev/tollgate/protocol/golden/" + name)) {
       if (in == null) {
