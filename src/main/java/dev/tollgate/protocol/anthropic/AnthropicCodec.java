@@ -5,6 +5,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.Setting;
 
 /**
  * The Anthropic Messages codec (protocols.md §3, §5): {@code POST /v1/messages} bodies, answers,
@@ -25,8 +26,19 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-    return AnthropicRequestEncoder.encode(request, upstreamModel);
+  public EncodedRequest encodeRequest(ChatRequest request, String upstreamModel) {
+    return new EncodedRequest(AnthropicRequestEncoder.encode(request, upstreamModel), AnthropicRequestEncoder.dropped(request));
+  }
+
+  @Override
+  public String paramName(Setting setting) {
+    return switch (setting) {
+      case PRESENCE_PENALTY -> "presence_penalty";
+      case FREQUENCY_PENALTY -> "frequency_penalty";
+      case SEED -> "seed";
+      case TOP_K -> "top_k";
+      case NO_PARALLEL_TOOL_CALLS -> "disable_parallel_tool_use";
+    };
   }
 
   @Override

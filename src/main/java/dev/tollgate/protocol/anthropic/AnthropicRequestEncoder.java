@@ -10,6 +10,7 @@ import dev.tollgate.protocol.canonical.Message;
 import dev.tollgate.protocol.canonical.Reasoning;
 import dev.tollgate.protocol.canonical.ResponseFormat;
 import dev.tollgate.protocol.canonical.Role;
+import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.Tool;
 import dev.tollgate.protocol.canonical.ToolChoice;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -115,6 +117,21 @@ final class AnthropicRequestEncoder {
       body.put("stream", true);
     }
     return AnthropicJson.bytes(body);
+  }
+
+  /** The settings Anthropic has no field for (§5.8), which {@link #encode} leaves out. */
+  static Set<Setting> dropped(ChatRequest request) {
+    Set<Setting> dropped = EnumSet.noneOf(Setting.class);
+    if (request.presencePenalty() != null) {
+      dropped.add(Setting.PRESENCE_PENALTY);
+    }
+    if (request.frequencyPenalty() != null) {
+      dropped.add(Setting.FREQUENCY_PENALTY);
+    }
+    if (request.seed() != null) {
+      dropped.add(Setting.SEED);
+    }
+    return dropped;
   }
 
   // --- system --------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class JsonOutputToolTest {
   private static ChatRequest asking(String schema, List<Tool> tools, ToolChoice choice, Reasoning reasoning) {
     return new ChatRequest("client-model", List.of(), List.of(Message.text(Role.USER, "hi")), tools, choice, null, null,
         null, null, null, List.of(), null, null, null, null,
-        new ResponseFormat.JsonSchema("answer", schema == null ? null : tree(schema), true), reasoning, null, false);
+        new ResponseFormat.JsonSchema("answer", schema == null ? null : tree(schema), true), reasoning, null, false, List.of());
   }
 
   private static ChatRequest asking(String schema) {
@@ -42,7 +42,7 @@ class JsonOutputToolTest {
   }
 
   private JsonNode encode(ChatRequest request) {
-    return tree(codec.encodeRequest(request, "claude-x"));
+    return tree(codec.encodeRequest(request, "claude-x").body());
   }
 
   // --- the request -----------------------------------------------------------------------------

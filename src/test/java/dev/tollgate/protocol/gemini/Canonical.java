@@ -73,7 +73,7 @@ final class Canonical {
     ChatRequest build() {
       return new ChatRequest("gemini-2.5-flash", system, messages, tools, toolChoice, parallelToolCalls,
           maxOutputTokens, temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n,
-          responseFormat, reasoning, user, false);
+          responseFormat, reasoning, user, false, List.of());
     }
   }
 }

@@ -66,7 +66,7 @@ class CrossProtocolGoldenTest {
   void requestIsConverted(WireProtocol from, WireProtocol to) throws IOException {
     byte[] in = resource(name(from) + ".request.json");
     ChatRequest canonical = CODECS.get(from).decodeRequest(in, new ChatCodec.RequestTarget("client-model", false));
-    byte[] out = CODECS.get(to).encodeRequest(canonical, "upstream-model");
+    byte[] out = CODECS.get(to).encodeRequest(canonical, "upstream-model").body();
 
     assertGolden(name(from) + "-to-" + name(to) + "/request.json", out);
   }
@@ -101,7 +101,7 @@ class CrossProtocolGoldenTest {
     ChatRequest asked = CODECS.get(from).decodeRequest(
         resource("structured/" + name(from) + ".request.json"), new ChatCodec.RequestTarget("client-model", false));
     ChatCodec anthropic = CODECS.get(WireProtocol.ANTHROPIC);
-    assertGolden("structured/" + name(from) + "-to-anthropic/request.json", anthropic.encodeRequest(asked, "upstream-model"));
+    assertGolden("structured/" + name(from) + "-to-anthropic/request.json", anthropic.encodeRequest(asked, "upstream-model").body());
 
     ChatResponse answer = anthropic.decodeResponse(resource("structured/" + upstreamAnswer), asked);
     assertGolden("structured/" + name(from) + "-to-anthropic/response.json",

@@ -67,7 +67,7 @@ final class CodecFixtures {
 
   static ChatRequest canonical(List<dev.tollgate.protocol.canonical.Message> messages) {
     return new ChatRequest("client-model", List.of(), messages, List.of(), null, null, null, null, null, null,
-        List.of(), null, null, null, null, null, null, null, false);
+        List.of(), null, null, null, null, null, null, null, false, List.of());
   }
 
   /** A plain request, for answers whose decoding does not depend on what was asked. */
