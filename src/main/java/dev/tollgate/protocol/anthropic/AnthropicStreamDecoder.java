@@ -114,8 +114,11 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), Delta.of(data.get("delta")));
       case "content_block_stop" -> {
         int index = data.path("index").asInt(-1);
-        if (index == answerBlock && jsonOutput.wrapped()) {
-          out.accept(new StreamEvent.TextDelta(jsonOutput.answer(heldAnswer.toString())));
+        if (isAnswerBlock(index)) {
+          answerBlock = -1; // told once, even if a broken upstream stops the block twice
+          if (jsonOutput.wrapped()) {
+            emitIfPresent(jsonOutput.answer(heldAnswer.toString()), StreamEvent.TextDelta::new);
+          }
         }
         if (surfaced.remove(index) != null) {
           out.accept(new StreamEvent.BlockStop());
@@ -263,7 +266,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null));
       case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s));
       case "input_json_delta" -> {
-        if (index == answerBlock) {
+        if (isAnswerBlock(index)) {
           if (delta.partialJson() != null) {
             answerFragment(delta.partialJson());
           }
@@ -278,6 +281,10 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
         // citations_delta and newer delta types
       }
     }
+  }
+
+  private boolean isAnswerBlock(int index) {
+    return answerBlock >= 0 && index == answerBlock;
   }
 
   private void answerFragment(String json) {

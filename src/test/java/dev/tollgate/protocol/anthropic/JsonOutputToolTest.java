@@ -202,6 +202,16 @@ class JsonOutputToolTest {
   }
 
   @Test
+  void blockEventsWithoutAnIndexAreIgnoredWithOrWithoutTheEmulation() {
+    String sse = stream("{}").replace("\"type\":\"content_block_stop\",\"index\":0", "\"type\":\"content_block_stop\"")
+        .replace("\"index\":0,\"delta\"", "\"delta\"");
+
+    for (ChatRequest request : List.of(Fixtures.ASKED, asking(OBJECT_SCHEMA), asking(ARRAY_SCHEMA))) {
+      assertThat(decodeStream(sse, request).getLast()).isInstanceOf(StreamEvent.Finish.class);
+    }
+  }
+
+  @Test
   void withoutAJsonSchemaTheStreamedCallStaysACall() {
     List<StreamEvent> events = decodeStream(stream("{}"), Fixtures.ASKED);
 
