@@ -204,8 +204,8 @@ public final class ChatRelay {
 
   /**
    * The body for the upstream: the client's own bytes (passthrough), or the conversion — after
-   * fetching image URLs when the upstream only takes bytes — with what it left out. Fails with the client's error (a 400) when the
-   * request cannot be expressed for this upstream.
+   * fetching image URLs when the upstream only takes bytes — with what it left out. Fails with
+   * the client's error (a 400) when the request cannot be expressed for this upstream.
    */
   private Future<ChatCodec.EncodedRequest> upstreamBody(RelayContext cx, Provider provider, Optional<ChatCodec> egress) {
     try {
