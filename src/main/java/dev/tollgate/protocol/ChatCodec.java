@@ -2,7 +2,9 @@ package dev.tollgate.protocol;
 
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.StreamEvent;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -25,17 +27,28 @@ public interface ChatCodec {
    */
   ChatRequest decodeRequest(byte[] body, RequestTarget target);
 
-  /** Canonical → the upstream's request body, for the model name the upstream knows. */
-  byte[] encodeRequest(ChatRequest request, String upstreamModel);
+  /**
+   * Canonical → the upstream's request body, for the model name the upstream knows, with the
+   * settings of the request this protocol has no field for (left out of the body).
+   */
+  EncodedRequest encodeRequest(ChatRequest request, String upstreamModel);
 
-  /** An upstream's complete answer → canonical. */
-  ChatResponse decodeResponse(byte[] body);
+  /** How this protocol's clients name a setting, for telling them it was dropped (§5.16). */
+  String paramName(Setting setting);
+
+  /**
+   * An upstream's complete answer → canonical.
+   *
+   * @param request the request it answers, as it was encoded: an answer may depend on how the
+   *     request was expressed (Anthropic's structured output comes back as a forced tool call)
+   */
+  ChatResponse decodeResponse(byte[] body, ChatRequest request);
 
   /** Canonical → the answer the client receives, naming the model as the client asked for it. */
   byte[] encodeResponse(ChatResponse response, String clientModel);
 
-  /** A fresh decoder for one upstream stream. */
-  StreamDecoder newStreamDecoder();
+  /** A fresh decoder for one upstream stream answering {@code request} (see {@link #decodeResponse}). */
+  StreamDecoder newStreamDecoder(ChatRequest request);
 
   /** A fresh encoder for one client stream. */
   StreamEncoder newStreamEncoder(ChatRequest request, StreamOptions options);
@@ -46,6 +59,18 @@ public interface ChatCodec {
   /** The HTTP status this protocol uses for the error (Anthropic's 529, Gemini's codes, …). */
   default int status(GatewayError error) {
     return error.status();
+  }
+
+  /** An upstream request body, and the request's settings it could not express. */
+  record EncodedRequest(byte[] body, Set<Setting> dropped) {
+    public EncodedRequest {
+      dropped = Set.copyOf(dropped);
+    }
+
+    /** A body that expresses every setting of its request (a passthrough). */
+    public static EncodedRequest whole(byte[] body) {
+      return new EncodedRequest(body, Set.of());
+    }
   }
 
   /** The URL target of a request, for protocols that carry model or streaming in the path. */

@@ -189,24 +189,28 @@ public final class ChatRelay {
     cx.channel = channel;
     cx.upstreamModel = channel.upstreamModel(cx.request.model());
     upstreamBody(cx, provider.get(), egress)
-        .onSuccess(body -> send(rc, cx, candidates, index, provider.get(), egress, body))
+        .onSuccess(encoded -> {
+          showDroppedParams(rc, cx, egress, encoded);
+          send(rc, cx, candidates, index, provider.get(), egress, encoded.body());
+        })
         .onFailure(err -> {
           if (!(err instanceof GatewayError.Failure)) {
             LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), err);
           }
+          DroppedParams.show(rc.response(), List.of()); // an earlier channel's conversion is not this answer's
           reject(rc, cx, GatewayError.from(err)); // the request cannot be expressed for this upstream
         });
   }
 
   /**
-   * The bytes for the upstream: the client's own (passthrough), or the conversion — after fetching
-   * image URLs when the upstream only takes bytes. Fails with the client's error (a 400) when the
-   * request cannot be expressed for this upstream.
+   * The body for the upstream: the client's own bytes (passthrough), or the conversion — after
+   * fetching image URLs when the upstream only takes bytes — with what it left out. Fails with
+   * the client's error (a 400) when the request cannot be expressed for this upstream.
    */
-  private Future<byte[]> upstreamBody(RelayContext cx, Provider provider, Optional<ChatCodec> egress) {
+  private Future<ChatCodec.EncodedRequest> upstreamBody(RelayContext cx, Provider provider, Optional<ChatCodec> egress) {
     try {
       if (egress.isEmpty()) {
-        return Future.succeededFuture(cx.request.upstreamBody(cx.upstreamModel));
+        return Future.succeededFuture(ChatCodec.EncodedRequest.whole(cx.request.upstreamBody(cx.upstreamModel)));
       }
       ChatRequest canonical = canonical(cx);
       if (provider.acceptsImageUrls()) {
@@ -217,6 +221,18 @@ public final class ChatRelay {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Tells the client, before any byte of the answer, what the conversion for this channel left out. */
+  private void showDroppedParams(
+      RoutingContext rc, RelayContext cx, Optional<ChatCodec> egress, ChatCodec.EncodedRequest encoded) {
+    List<String> dropped = egress.isEmpty()
+        ? List.of()
+        : DroppedParams.of(canonical(cx), encoded, ingressCodec(), cx.request.sameProtocolHeaders());
+    if (!dropped.isEmpty()) {
+      LOG.debug("request {}: converting for channel {} dropped {}", cx.requestId, cx.channel.id(), dropped);
+    }
+    DroppedParams.show(rc.response(), dropped);
   }
 
   private void send(
@@ -327,7 +343,8 @@ public final class ChatRelay {
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
-      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(cx.request.canonical()), encoder)
+          .start();
       return;
     }
     upstream.body().onComplete(result -> {
@@ -343,7 +360,7 @@ public final class ChatRelay {
       }
       ChatResponse answer;
       try {
-        answer = egress.decodeResponse(bytes);
+        answer = egress.decodeResponse(bytes, cx.request.canonical());
       } catch (RuntimeException e) {
         attempt(rc, cx, candidates, index + 1,
             GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));

@@ -34,7 +34,8 @@ final class ImageParts {
         request.model(), request.system(), messages, request.tools(), request.toolChoice(),
         request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(), request.topP(),
         request.topK(), request.stop(), request.presencePenalty(), request.frequencyPenalty(), request.seed(),
-        request.n(), request.responseFormat(), request.reasoning(), request.user(), request.stream());
+        request.n(), request.responseFormat(), request.reasoning(), request.user(), request.stream(),
+        request.droppedParams());
   }
 
   private static List<ContentPart> replace(List<ContentPart> parts, UnaryOperator<ContentPart.Image> change) {

@@ -10,13 +10,16 @@ import com.google.genai.ResponseStream;
 import com.google.genai.errors.ApiException;
 import com.google.genai.types.Content;
 import com.google.genai.types.FunctionCall;
+import com.google.genai.types.FinishReason;
 import com.google.genai.types.FunctionDeclaration;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
+import com.google.genai.types.Schema;
 import com.google.genai.types.Tool;
+import com.google.genai.types.Type;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
@@ -239,6 +242,41 @@ class GeminiClientTest {
     chunks.forEach(chunk -> chunk.path("candidates").path(0).path("content").path("parts")
         .forEach(part -> text.append(part.path("text").asText())));
     assertThat(text.toString()).isEqualTo("Hello there!");
+  }
+
+  /** Anthropic has no response schema: the gateway forces a json_output call and tells its input as the text. */
+  @Test
+  void responseSchemaFromAnAnthropicUpstreamIsTheAnswersText() throws Exception {
+    GenerateContentConfig json = GenerateContentConfig.builder()
+        .responseMimeType("application/json")
+        .responseSchema(Schema.builder().type(Type.Known.OBJECT)
+            .properties(Map.of("city", Schema.builder().type(Type.Known.STRING).build(),
+                "temp_c", Schema.builder().type(Type.Known.NUMBER).build()))
+            .required("city", "temp_c")
+            .build())
+        .build();
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    GenerateContentResponse response = client.models.generateContent("claude-text", "Weather in Paris?", json);
+
+    assertThat(mapper.readTree(response.text())).isEqualTo(mapper.readTree(MockAnthropicUpstream.FORCED_INPUT));
+    assertThat(response.functionCalls()).as("the forced call is not shown as a function call").isNullOrEmpty();
+    assertThat(response.finishReason().knownEnum()).isEqualTo(FinishReason.Known.STOP);
+    JsonNode sent = anthropic.last().body();
+    assertThat(sent.path("tool_choice").path("name").asText()).isEqualTo("json_output");
+    assertThat(sent.path("tools").get(0).path("input_schema").path("properties").path("temp_c").path("type").asText())
+        .isEqualTo("number");
+
+    StringBuilder streamed = new StringBuilder();
+    try (ResponseStream<GenerateContentResponse> stream = client.models.generateContentStream("claude-text", "Weather in Paris?", json)) {
+      for (GenerateContentResponse chunk : stream) {
+        assertThat(chunk.functionCalls()).isNullOrEmpty();
+        if (chunk.text() != null) {
+          streamed.append(chunk.text());
+        }
+      }
+    }
+    assertThat(mapper.readTree(streamed.toString())).isEqualTo(mapper.readTree(MockAnthropicUpstream.FORCED_INPUT));
   }
 
   private static GenerateContentConfig withWeatherTool() {

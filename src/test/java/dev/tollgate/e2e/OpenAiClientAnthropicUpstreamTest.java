@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.OpenAIServiceException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -163,6 +165,54 @@ class OpenAiClientAnthropicUpstreamTest {
     assertThat(resultTurn.path("role").asText()).isEqualTo("user");
     assertThat(resultTurn.path("content").get(0).path("type").asText()).isEqualTo("tool_result");
     assertThat(resultTurn.path("content").get(0).path("tool_use_id").asText()).isEqualTo("toolu_01");
+  }
+
+  /** A JSON schema answer: Anthropic is made to call json_output, and the mock answers that call. */
+  private static ChatCompletionCreateParams.Builder askForWeatherJson() {
+    return ask("claude-text").responseFormat(ResponseFormatJsonSchema.builder()
+        .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+            .name("weather")
+            .strict(true)
+            .schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty("properties", JsonValue.from(Map.of(
+                    "city", Map.of("type", "string"), "temp_c", Map.of("type", "number"))))
+                .putAdditionalProperty("required", JsonValue.from(List.of("city", "temp_c")))
+                .build())
+            .build())
+        .build());
+  }
+
+  @Test
+  void jsonSchemaAnswerIsTheMessageContentWithStopFinish() throws Exception {
+    ChatCompletion completion = client.chat().completions().create(askForWeatherJson().build());
+
+    ChatCompletion.Choice choice = completion.choices().get(0);
+    assertThat(JSON.readTree(choice.message().content().orElseThrow()))
+        .isEqualTo(JSON.readTree(MockAnthropicUpstream.FORCED_INPUT));
+    assertThat(choice.message().toolCalls().orElse(List.of())).isEmpty();
+    assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    JsonNode sent = upstream.last().body();
+    assertThat(sent.path("tool_choice").path("name").asText()).isEqualTo("json_output");
+    assertThat(sent.path("tools").get(0).path("input_schema").path("required").toString()).contains("temp_c");
+  }
+
+  @Test
+  void streamedJsonSchemaAnswerIsTheConcatenatedContentWithStopFinish() throws Exception {
+    StringBuilder text = new StringBuilder();
+    List<ChatCompletionChunk.Choice.FinishReason> finishes = new ArrayList<>();
+    boolean[] toolCalls = {false};
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(askForWeatherJson().build())) {
+      stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
+        choice.delta().content().ifPresent(text::append);
+        choice.finishReason().ifPresent(finishes::add);
+        choice.delta().toolCalls().ifPresent(calls -> toolCalls[0] |= !calls.isEmpty());
+      }));
+    }
+    assertThat(JSON.readTree(text.toString())).isEqualTo(JSON.readTree(MockAnthropicUpstream.FORCED_INPUT));
+    assertThat(toolCalls[0]).as("the forced call is not shown as a tool call").isFalse();
+    assertThat(finishes).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
+    assertThat(upstream.last().body().path("stream").asBoolean()).isTrue();
   }
 
   @Test

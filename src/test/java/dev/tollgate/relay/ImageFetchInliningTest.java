@@ -110,6 +110,6 @@ class ImageFetchInliningTest {
 
   private static ChatRequest request(Message... messages) {
     return new ChatRequest("gemini-2.5-flash", List.of(new ContentPart.Text("be brief")), List.of(messages),
-        null, null, null, 512, 0.2, null, null, null, null, null, null, null, null, null, "u-1", false);
+        null, null, null, 512, 0.2, null, null, null, null, null, null, null, null, null, "u-1", false, List.of());
   }
 }

@@ -11,6 +11,9 @@ import java.util.List;
  * {@code claude-text} ("Hello there!"), {@code claude-tools} (a get_weather call for Paris; after
  * a tool result, a text answer), {@code claude-400} (invalid request), {@code claude-529}
  * (overloaded), {@code claude-cut} (a stream that stops mid-answer); count_tokens answers 42.
+ * Whatever the model, a request that forces a tool ({@code tool_choice} of type {@code tool}, as
+ * the gateway's structured-output emulation does) gets one call of that tool with the input
+ * {@link #FORCED_INPUT} and no text, as Anthropic answers it.
  */
 public final class MockAnthropicUpstream extends MockServer {
 
@@ -44,9 +47,18 @@ public final class MockAnthropicUpstream extends MockServer {
     }
   }
 
+  /** The input of a forced tool's call. */
+  public static final String FORCED_INPUT = "{\"city\":\"Paris\",\"temp_c\":18}";
+
   private void answer(HttpServerResponse response, JsonNode request) {
     String model = request.path("model").asText();
     boolean stream = request.path("stream").asBoolean(false);
+    JsonNode choice = request.path("tool_choice");
+    if ("tool".equals(choice.path("type").asText())) {
+      toolUse(response, model, stream, null, "toolu_02", choice.path("name").asText(),
+          List.of(FORCED_INPUT.substring(0, 12), FORCED_INPUT.substring(12, 25), FORCED_INPUT.substring(25)));
+      return;
+    }
     switch (model) {
       case "claude-400" -> error(response, 400, "invalid_request_error", "mock: messages: roles must alternate");
       case "claude-529" -> error(response, 529, "overloaded_error", "Overloaded");
@@ -54,7 +66,8 @@ public final class MockAnthropicUpstream extends MockServer {
         if (lastUserHasToolResult(request)) {
           text(response, model, stream, List.of("It is 18", " °C in Paris."));
         } else {
-          toolUse(response, model, stream);
+          toolUse(response, model, stream, "Let me check.", "toolu_01", "get_weather",
+              List.of("{\"ci", "ty\": \"Par", "is\"}"));
         }
       }
       case "claude-cut" -> {
@@ -101,25 +114,36 @@ public final class MockAnthropicUpstream extends MockServer {
     response.end();
   }
 
-  private void toolUse(HttpServerResponse response, String model, boolean stream) {
+  /** A call of {@code name} whose input arrives in {@code inputPieces}, after {@code leadText} if any. */
+  private void toolUse(
+      HttpServerResponse response, String model, boolean stream, String leadText, String id, String name,
+      List<String> inputPieces) {
+    String input = String.join("", inputPieces);
+    String toolBlock = "{\"type\":\"tool_use\",\"id\":\"" + id + "\",\"name\":" + quote(name);
     if (!stream) {
       response.putHeader("content-type", "application/json").end(
           "{\"id\":\"msg_mock\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":["
-              + "{\"type\":\"text\",\"text\":\"Let me check.\"},"
-              + "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}],"
+              + (leadText == null ? "" : "{\"type\":\"text\",\"text\":" + quote(leadText) + "},")
+              + toolBlock + ",\"input\":" + input + "}],"
               + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":" + USAGE + "}");
       return;
     }
     startStream(response);
     event(response, "message_start", messageStart(model));
-    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
-    event(response, "content_block_delta", textDelta("Let me check."));
-    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{}}}");
-    for (String piece : List.of("{\\\"ci", "ty\\\": \\\"Par", "is\\\"}")) {
-      event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"" + piece + "\"}}");
+    int index = 0;
+    if (leadText != null) {
+      event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+      event(response, "content_block_delta", textDelta(leadText));
+      event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+      index = 1;
     }
-    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}");
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":"
+        + toolBlock + ",\"input\":{}}}");
+    for (String piece : inputPieces) {
+      event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + index
+          + ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + quote(piece) + "}}");
+    }
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}");
     event(response, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}");
     event(response, "message_stop", "{\"type\":\"message_stop\"}");
     response.end();

@@ -5,6 +5,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.Setting;
 
 /**
  * The Anthropic Messages codec (protocols.md §3, §5): {@code POST /v1/messages} bodies, answers,
@@ -25,13 +26,24 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-    return AnthropicRequestEncoder.encode(request, upstreamModel);
+  public EncodedRequest encodeRequest(ChatRequest request, String upstreamModel) {
+    return new EncodedRequest(AnthropicRequestEncoder.encode(request, upstreamModel), AnthropicRequestEncoder.dropped(request));
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
-    return AnthropicResponseDecoder.decode(body);
+  public String paramName(Setting setting) {
+    return switch (setting) {
+      case PRESENCE_PENALTY -> "presence_penalty";
+      case FREQUENCY_PENALTY -> "frequency_penalty";
+      case SEED -> "seed";
+      case TOP_K -> "top_k";
+      case NO_PARALLEL_TOOL_CALLS -> "disable_parallel_tool_use";
+    };
+  }
+
+  @Override
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
+    return AnthropicResponseDecoder.decode(body, JsonOutputTool.of(request));
   }
 
   @Override
@@ -40,8 +52,8 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
-    return new AnthropicStreamDecoder();
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
+    return new AnthropicStreamDecoder(JsonOutputTool.of(request));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tollgate.protocol.anthropic;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.protocol.DroppedFields;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
@@ -15,14 +16,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A client's Messages request body → canonical (protocols.md §3.1, §3.2). Everything malformed
  * becomes an INVALID_REQUEST naming the field, in Anthropic's {@code "field: problem"} wording.
  * Fields without a canonical home (cache_control, service_tier, …) are dropped: this path runs
- * only when the request is converted to another protocol.
+ * only when the request is converted to another protocol. Top-level fields it does not know are
+ * reported as dropped.
  */
 final class AnthropicRequestDecoder {
+
+  /** Top-level fields read, or (service_tier, §5.16 "drop") left out without a word. */
+  private static final Set<String> KEPT = Set.of(
+      "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
+      "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier");
 
   private AnthropicRequestDecoder() {}
 
@@ -76,7 +84,8 @@ final class AnthropicRequestDecoder {
         null,
         reasoning(root.get("thinking")),
         user(root.get("metadata")),
-        bool(root, "stream"));
+        bool(root, "stream"),
+        DroppedFields.notIn(root, KEPT));
   }
 
   private static JsonNode parse(byte[] body) {

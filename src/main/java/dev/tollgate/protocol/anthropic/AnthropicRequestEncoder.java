@@ -10,6 +10,7 @@ import dev.tollgate.protocol.canonical.Message;
 import dev.tollgate.protocol.canonical.Reasoning;
 import dev.tollgate.protocol.canonical.ResponseFormat;
 import dev.tollgate.protocol.canonical.Role;
+import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.Tool;
 import dev.tollgate.protocol.canonical.ToolChoice;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -49,6 +51,11 @@ final class AnthropicRequestEncoder {
       throw invalid("n", "Anthropic models return one choice; n > 1 is not supported");
     }
     Integer budget = thinkingBudget(request.reasoning());
+    JsonOutputTool jsonOutput = JsonOutputTool.of(request);
+    if (jsonOutput != null && budget != null) {
+      // The emulation forces a tool, which Anthropic refuses while thinking (§5.5, §5.10).
+      throw invalid("response_format", "a JSON schema answer is not possible while thinking is on");
+    }
     ObjectNode body = AnthropicJson.object();
     body.put("model", upstreamModel);
     int maxTokens = request.maxOutputTokens() != null ? request.maxOutputTokens() : DEFAULT_MAX_TOKENS;
@@ -64,7 +71,16 @@ final class AnthropicRequestEncoder {
     body.set("messages", messages(request.messages()));
 
     List<Tool> tools = tools(request);
-    if (!tools.isEmpty()) {
+    if (jsonOutput != null) {
+      if (tools.stream().anyMatch(tool -> jsonOutput.isCall(tool.name()))) {
+        throw invalid("tools", "the tool name '" + JsonOutputTool.NAME + "' is reserved for JSON schema answers");
+      }
+      // The client's tools stay declared (history may refer to them); the answer is the forced call.
+      ArrayNode toolArray = body.putArray("tools");
+      tools.forEach(tool -> toolArray.add(tool(tool)));
+      toolArray.add(jsonOutput.definition());
+      body.set("tool_choice", jsonOutput.forcedChoice());
+    } else if (!tools.isEmpty()) {
       ArrayNode toolArray = body.putArray("tools");
       tools.forEach(tool -> toolArray.add(tool(tool)));
       ObjectNode choice = toolChoice(request.toolChoice(), request.parallelToolCalls());
@@ -103,6 +119,21 @@ final class AnthropicRequestEncoder {
     return AnthropicJson.bytes(body);
   }
 
+  /** The settings Anthropic has no field for (§5.8), which {@link #encode} leaves out. */
+  static Set<Setting> dropped(ChatRequest request) {
+    Set<Setting> dropped = EnumSet.noneOf(Setting.class);
+    if (request.presencePenalty() != null) {
+      dropped.add(Setting.PRESENCE_PENALTY);
+    }
+    if (request.frequencyPenalty() != null) {
+      dropped.add(Setting.FREQUENCY_PENALTY);
+    }
+    if (request.seed() != null) {
+      dropped.add(Setting.SEED);
+    }
+    return dropped;
+  }
+
   // --- system --------------------------------------------------------------------------------
 
   private static ArrayNode system(ChatRequest request) {
@@ -115,11 +146,9 @@ final class AnthropicRequestEncoder {
     switch (request.responseFormat()) {
       case null -> {}
       case ResponseFormat.Text t -> {}
+      // An instruction, not the forced tool: it keeps working with thinking on (§5.10).
       case ResponseFormat.JsonObject j -> system.add(textBlock(JSON_OBJECT_INSTRUCTION));
-      // The forced-tool emulation (§5.10) needs the answer decoders to know the request, which
-      // the codec contract does not give them; rejecting beats silently returning free text.
-      case ResponseFormat.JsonSchema s ->
-          throw invalid("response_format", "json_schema output is not supported for Anthropic models yet");
+      case ResponseFormat.JsonSchema s -> {} // a forced tool: see JsonOutputTool
     }
     return system;
   }

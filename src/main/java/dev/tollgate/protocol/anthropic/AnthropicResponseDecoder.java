@@ -5,6 +5,7 @@ import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.ContentPart;
+import dev.tollgate.protocol.canonical.FinishReason;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ final class AnthropicResponseDecoder {
 
   private AnthropicResponseDecoder() {}
 
-  static ChatResponse decode(byte[] body) {
+  /** @param jsonOutput the structured-output emulation the request used, or null */
+  static ChatResponse decode(byte[] body, JsonOutputTool jsonOutput) {
     JsonNode root;
     try {
       root = AnthropicJson.MAPPER.readTree(body);
@@ -29,17 +31,27 @@ final class AnthropicResponseDecoder {
       throw new GatewayError.Failure(AnthropicErrors.fromUpstream(root));
     }
     List<ContentPart> parts = new ArrayList<>();
+    boolean answered = false;
     JsonNode content = root.get("content");
     if (content != null && content.isArray()) {
       for (JsonNode block : content) {
-        ContentPart part = part(block);
+        ContentPart part;
+        if (jsonOutput != null && "tool_use".equals(AnthropicJson.text(block, "type"))
+            && jsonOutput.isCall(AnthropicJson.text(block, "name"))) {
+          part = new ContentPart.Text(jsonOutput.answer(block.get("input")));
+          answered = true;
+        } else {
+          part = part(block);
+        }
         if (part != null) {
           parts.add(part);
         }
       }
     }
-    ChatResponse.Choice choice = new ChatResponse.Choice(
-        0, parts, AnthropicStopReason.toCanonical(AnthropicJson.text(root, "stop_reason")));
+    FinishReason finish = JsonOutputTool.finish(
+        AnthropicStopReason.toCanonical(AnthropicJson.text(root, "stop_reason")),
+        answered, parts.stream().anyMatch(ContentPart.ToolCall.class::isInstance));
+    ChatResponse.Choice choice = new ChatResponse.Choice(0, parts, finish);
     // Anthropic answers carry no creation time; the answer was made just now.
     return new ChatResponse(
         AnthropicJson.text(root, "id"),

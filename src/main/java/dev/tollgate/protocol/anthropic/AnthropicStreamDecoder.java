@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
 import dev.tollgate.sse.SseEvent;
@@ -20,6 +21,10 @@ import java.util.function.Consumer;
  * stream: which block index holds which tool call, the stop reason and the latest usage.
  * {@code output_tokens} is cumulative, so the last value wins (§6.15). Unknown events and delta
  * types are ignored; after {@code message_stop} or an error nothing more is emitted.
+ *
+ * <p>When the request asked for a JSON schema answer ({@link JsonOutputTool}), the forced call's
+ * input arrives as text deltas and announces no tool call; a wrapped answer is held back until
+ * its block ends, as only the whole input can be unwrapped.
  */
 final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
 
@@ -31,6 +36,13 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
   /** Block indices of text, thinking and tool_use blocks: only those report a BlockStop. */
   private final Map<Integer, String> surfaced = new HashMap<>();
+  /** The structured-output emulation of the request, or null. */
+  private final JsonOutputTool jsonOutput;
+  /** Block index of the forced json_output call, or -1. */
+  private int answerBlock = -1;
+  private boolean answered;
+  /** A wrapped answer's input so far. */
+  private final StringBuilder heldAnswer = new StringBuilder();
 
   private Consumer<StreamEvent> out;
   private int nextCallIndex;
@@ -40,6 +52,10 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   private long cacheRead;
   private long output;
   private boolean done;
+
+  AnthropicStreamDecoder(JsonOutputTool jsonOutput) {
+    this.jsonOutput = jsonOutput;
+  }
 
   @Override
   public void feed(byte[] chunk, Consumer<StreamEvent> out) {
@@ -97,14 +113,22 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       case "content_block_start" -> blockStart(data.path("index").asInt(-1), data.get("content_block"));
       case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), Delta.of(data.get("delta")));
       case "content_block_stop" -> {
-        if (surfaced.remove(data.path("index").asInt(-1)) != null) {
+        int index = data.path("index").asInt(-1);
+        if (isAnswerBlock(index)) {
+          answerBlock = -1; // told once, even if a broken upstream stops the block twice
+          if (jsonOutput.wrapped()) {
+            emitIfPresent(jsonOutput.answer(heldAnswer.toString()), StreamEvent.TextDelta::new);
+          }
+        }
+        if (surfaced.remove(index) != null) {
           out.accept(new StreamEvent.BlockStop());
         }
       }
       case "message_delta" -> messageDelta(data);
       case "message_stop" -> {
         done = true;
-        out.accept(new StreamEvent.Finish(AnthropicStopReason.toCanonical(stopReason), usage()));
+        FinishReason reason = JsonOutputTool.finish(AnthropicStopReason.toCanonical(stopReason), answered, nextCallIndex > 0);
+        out.accept(new StreamEvent.Finish(reason, usage()));
       }
       case "error" -> {
         done = true;
@@ -145,6 +169,15 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       }
       case "tool_use" -> {
         surfaced.put(index, type);
+        if (jsonOutput != null && jsonOutput.isCall(AnthropicJson.text(block, "name"))) {
+          answerBlock = index;
+          answered = true;
+          JsonNode input = block.get("input");
+          if (input != null && input.isObject() && !input.isEmpty()) {
+            answerFragment(input.toString());
+          }
+          return;
+        }
         int call = nextCallIndex++;
         toolCalls.put(index, call);
         out.accept(new StreamEvent.ToolCallStart(call, AnthropicJson.text(block, "id"), AnthropicJson.text(block, "name")));
@@ -233,6 +266,12 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null));
       case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s));
       case "input_json_delta" -> {
+        if (isAnswerBlock(index)) {
+          if (delta.partialJson() != null) {
+            answerFragment(delta.partialJson());
+          }
+          return;
+        }
         Integer call = toolCalls.get(index);
         if (call != null) {
           emitIfPresent(delta.partialJson(), j -> new StreamEvent.ToolArgsDelta(call, j));
@@ -241,6 +280,18 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
       default -> {
         // citations_delta and newer delta types
       }
+    }
+  }
+
+  private boolean isAnswerBlock(int index) {
+    return answerBlock >= 0 && index == answerBlock;
+  }
+
+  private void answerFragment(String json) {
+    if (jsonOutput.wrapped()) {
+      heldAnswer.append(json);
+    } else {
+      emitIfPresent(json, StreamEvent.TextDelta::new);
     }
   }
 

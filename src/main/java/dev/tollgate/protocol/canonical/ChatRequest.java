@@ -9,6 +9,9 @@ import java.util.List;
  * @param system the system prompt, as text parts in order (empty: none)
  * @param n choices wanted; null means 1
  * @param user the end-user id the client passed, if any
+ * @param droppedParams fields of the client's request the canonical model has no place for and
+ *     that a conversion loses, as the client named them (protocols.md §5.16 "drop + warn"); fields
+ *     dropped silently by that policy are not listed
  */
 public record ChatRequest(
     String model,
@@ -29,12 +32,14 @@ public record ChatRequest(
     ResponseFormat responseFormat,
     Reasoning reasoning,
     String user,
-    boolean stream) {
+    boolean stream,
+    List<String> droppedParams) {
 
   public ChatRequest {
     system = system == null ? List.of() : List.copyOf(system);
     messages = List.copyOf(messages);
     tools = tools == null ? List.of() : List.copyOf(tools);
     stop = stop == null ? List.of() : List.copyOf(stop);
+    droppedParams = droppedParams == null ? List.of() : List.copyOf(droppedParams);
   }
 }

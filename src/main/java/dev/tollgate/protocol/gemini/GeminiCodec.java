@@ -5,6 +5,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.Setting;
 import java.time.Clock;
 
 /**
@@ -37,12 +38,23 @@ public final class GeminiCodec implements ChatCodec {
 
   /** The model travels in the upstream URL; the body never names it. */
   @Override
-  public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-    return GeminiRequestEncoder.encode(request);
+  public EncodedRequest encodeRequest(ChatRequest request, String upstreamModel) {
+    return new EncodedRequest(GeminiRequestEncoder.encode(request), GeminiRequestEncoder.dropped(request));
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
+  public String paramName(Setting setting) {
+    return switch (setting) {
+      case PRESENCE_PENALTY -> "presencePenalty";
+      case FREQUENCY_PENALTY -> "frequencyPenalty";
+      case SEED -> "seed";
+      case TOP_K -> "topK";
+      case NO_PARALLEL_TOOL_CALLS -> "parallelToolCalls"; // no Gemini field: only a name to report
+    };
+  }
+
+  @Override
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
     return GeminiResponseDecoder.decode(body, clock.instant().getEpochSecond());
   }
 
@@ -52,7 +64,7 @@ public final class GeminiCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
     return new GeminiStreamDecoder();
   }
 

@@ -12,6 +12,7 @@ import static dev.tollgate.protocol.gemini.GeminiFields.string;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec.RequestTarget;
+import dev.tollgate.protocol.DroppedFields;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
@@ -24,12 +25,22 @@ import dev.tollgate.protocol.canonical.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A client's {@code generateContent} body → canonical. The model and the streaming flag come from
  * the URL. One instance per request: it counts function calls to synthesise their ids.
+ * {@code safetySettings} and top-level fields it does not know are reported as dropped.
  */
 final class GeminiRequestDecoder {
+
+  /** Top-level fields read or refused, in both spellings Gemini accepts. */
+  private static final Set<String> KEPT = Stream.of(
+          "model", "contents", "systemInstruction", "tools", "toolConfig", "generationConfig", "cachedContent")
+      .flatMap(name -> Stream.of(name, GeminiFields.snake(name)))
+      .collect(Collectors.toUnmodifiableSet());
 
   /** Built-in tools that exist only at Google (protocols.md §5.4, §5.16). */
   private static final List<String> BUILT_IN_TOOLS = List.of(
@@ -69,9 +80,10 @@ final class GeminiRequestDecoder {
     ToolChoice toolChoice = tools.isEmpty() ? null : toolChoice(object(root, "toolConfig", "toolConfig"));
 
     JsonNode config = object(root, "generationConfig", "generationConfig");
+    List<String> dropped = DroppedFields.notIn(root, KEPT);
     if (config == null) {
       return new ChatRequest(model, system, messages, tools, toolChoice, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, target.stream());
+          null, null, null, null, null, null, null, null, target.stream(), dropped);
     }
     String g = "generationConfig.";
     Integer maxOutputTokens = integer(config, "maxOutputTokens", g + "maxOutputTokens");
@@ -99,7 +111,8 @@ final class GeminiRequestDecoder {
         responseFormat(config),
         reasoning(object(config, "thinkingConfig", g + "thinkingConfig")),
         null,
-        target.stream());
+        target.stream(),
+        dropped);
   }
 
   private static List<ContentPart.Text> system(JsonNode instruction) {

@@ -10,6 +10,7 @@ import dev.tollgate.protocol.canonical.Message;
 import dev.tollgate.protocol.canonical.Reasoning;
 import dev.tollgate.protocol.canonical.ResponseFormat;
 import dev.tollgate.protocol.canonical.Role;
+import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.Tool;
 import dev.tollgate.protocol.canonical.ToolChoice;
 import java.net.URI;
@@ -19,11 +20,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Canonical → the {@code generateContent} body for a Gemini upstream. The model travels in the
  * URL, not the body. {@code parallelToolCalls} and {@code user} have no Gemini equivalent and are
- * dropped. One instance per request: it remembers the calls made so far to name their results.
+ * dropped (the first reported, by {@link #dropped}). One instance per request: it remembers the
+ * calls made so far to name their results.
  */
 final class GeminiRequestEncoder {
 
@@ -42,6 +45,11 @@ final class GeminiRequestEncoder {
 
   static byte[] encode(ChatRequest request) {
     return GeminiJson.bytes(new GeminiRequestEncoder().body(request));
+  }
+
+  /** The settings Gemini has no field for (§5.5), which {@link #encode} leaves out. */
+  static Set<Setting> dropped(ChatRequest request) {
+    return Boolean.FALSE.equals(request.parallelToolCalls()) ? Set.of(Setting.NO_PARALLEL_TOOL_CALLS) : Set.of();
   }
 
   private ObjectNode body(ChatRequest request) {

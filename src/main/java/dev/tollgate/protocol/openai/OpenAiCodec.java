@@ -5,6 +5,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
+import dev.tollgate.protocol.canonical.Setting;
 import java.time.Clock;
 
 /**
@@ -41,12 +42,23 @@ public final class OpenAiCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-    return OpenAiRequestEncoder.encode(request, upstreamModel);
+  public EncodedRequest encodeRequest(ChatRequest request, String upstreamModel) {
+    return new EncodedRequest(OpenAiRequestEncoder.encode(request, upstreamModel), OpenAiRequestEncoder.dropped(request));
   }
 
   @Override
-  public ChatResponse decodeResponse(byte[] body) {
+  public String paramName(Setting setting) {
+    return switch (setting) {
+      case PRESENCE_PENALTY -> "presence_penalty";
+      case FREQUENCY_PENALTY -> "frequency_penalty";
+      case SEED -> "seed";
+      case TOP_K -> "top_k";
+      case NO_PARALLEL_TOOL_CALLS -> "parallel_tool_calls";
+    };
+  }
+
+  @Override
+  public ChatResponse decodeResponse(byte[] body, ChatRequest request) {
     return OpenAiResponseDecoder.decode(body);
   }
 
@@ -56,7 +68,7 @@ public final class OpenAiCodec implements ChatCodec {
   }
 
   @Override
-  public StreamDecoder newStreamDecoder() {
+  public StreamDecoder newStreamDecoder(ChatRequest request) {
     return new OpenAiStreamDecoder();
   }
 

@@ -2,6 +2,7 @@ package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.protocol.DroppedFields;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An OpenAI chat request, as a client sent it, → canonical. Used only for conversion (same
@@ -27,8 +29,18 @@ import java.util.Map;
  * {@code audio}), {@code logprobs:true}/{@code top_logprobs}, custom tools, the {@code
  * allowed_tools} and custom tool choices, {@code file_id} file parts, a tool result whose call
  * id matches no earlier call (§5.6), and {@code max_tokens} below 1.
+ *
+ * <p>Reported as dropped: {@code logit_bias} and every field this decoder does not know.
  */
 final class OpenAiRequestDecoder {
+
+  /** Top-level fields read, refused, or (OpenAI-only, §5.16 "drop") left out without a word. */
+  private static final Set<String> KEPT = Set.of(
+      "model", "messages", "tools", "functions", "tool_choice", "function_call", "parallel_tool_calls",
+      "max_completion_tokens", "max_tokens", "reasoning_effort", "stream", "stream_options", "temperature",
+      "top_p", "stop", "presence_penalty", "frequency_penalty", "seed", "n", "response_format", "user",
+      "web_search_options", "modalities", "audio", "logprobs", "top_logprobs",
+      "store", "metadata", "service_tier", "prediction", "verbosity", "prompt_cache_key", "safety_identifier");
 
   private OpenAiRequestDecoder() {}
 
@@ -87,7 +99,8 @@ final class OpenAiRequestDecoder {
         responseFormat(root),
         reasoning,
         optionalString(root, "user"),
-        Boolean.TRUE.equals(stream));
+        Boolean.TRUE.equals(stream),
+        DroppedFields.notIn(root, KEPT));
   }
 
   /** Fields the client relies on and no conversion can honour (§5.16 "reject"). */

@@ -8,6 +8,7 @@ import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
 import dev.tollgate.protocol.canonical.Reasoning;
 import dev.tollgate.protocol.canonical.ResponseFormat;
+import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.Tool;
 import dev.tollgate.protocol.canonical.ToolChoice;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.Set;
 final class OpenAiRequestEncoder {
 
   private OpenAiRequestEncoder() {}
+
+  /** The settings OpenAI has no field for (§5.8), which {@link #encode} leaves out. */
+  static Set<Setting> dropped(ChatRequest request) {
+    return request.topK() != null ? Set.of(Setting.TOP_K) : Set.of();
+  }
 
   static byte[] encode(ChatRequest request, String upstreamModel) {
     ObjectNode body = OpenAiTree.object();

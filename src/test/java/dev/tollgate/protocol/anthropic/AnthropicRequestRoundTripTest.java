@@ -20,7 +20,7 @@ class AnthropicRequestRoundTripTest {
   void clientRequestSurvivesTheCanonicalModel(String name) {
     ChatRequest canonical = codec.decodeRequest(Fixtures.bytes("roundtrip/" + name + ".in.json"), RequestTarget.NONE);
 
-    byte[] upstream = codec.encodeRequest(canonical, "claude-upstream");
+    byte[] upstream = codec.encodeRequest(canonical, "claude-upstream").body();
 
     assertThat(Fixtures.tree(upstream)).isEqualTo(Fixtures.json("roundtrip/" + name + ".out.json"));
   }

@@ -26,7 +26,7 @@ class AnthropicResponseTest {
 
   @Test
   void decodedAnswerKeepsThinkingTextAndToolCallsInOrder() {
-    ChatResponse response = codec.decodeResponse(Fixtures.bytes("response-tool-use.json"));
+    ChatResponse response = codec.decodeResponse(Fixtures.bytes("response-tool-use.json"), Fixtures.ASKED);
 
     assertThat(response.id()).isEqualTo("msg_01XY");
     assertThat(response.model()).isEqualTo("claude-sonnet-4-5");
@@ -41,7 +41,7 @@ class AnthropicResponseTest {
 
   @Test
   void decodedUsageCountsCacheReadsAndWritesInTheInputTotal() {
-    ChatResponse response = codec.decodeResponse(Fixtures.bytes("response-tool-use.json"));
+    ChatResponse response = codec.decodeResponse(Fixtures.bytes("response-tool-use.json"), Fixtures.ASKED);
 
     assertThat(response.usage()).isEqualTo(new TokenUsage(40 + 100 + 1800, 1800, 100, 31, 0));
   }
@@ -54,12 +54,12 @@ class AnthropicResponseTest {
   void stopReasonMapsToFinishReason(String stopReason, FinishReason expected) {
     String body = "{\"id\":\"msg_1\",\"content\":[],\"stop_reason\":\"" + stopReason + "\",\"usage\":{}}";
 
-    assertThat(codec.decodeResponse(utf8(body)).choices().getFirst().finishReason()).isEqualTo(expected);
+    assertThat(codec.decodeResponse(utf8(body), Fixtures.ASKED).choices().getFirst().finishReason()).isEqualTo(expected);
   }
 
   @Test
   void upstreamErrorBodyBecomesAGatewayError() {
-    var error = failure(() -> codec.decodeResponse(utf8("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
+    var error = failure(() -> codec.decodeResponse(utf8("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), Fixtures.ASKED));
 
     assertThat(error.code()).isEqualTo(ErrorCode.NO_AVAILABLE_NODE);
     assertThat(error.message()).isEqualTo("Overloaded");
@@ -67,7 +67,7 @@ class AnthropicResponseTest {
 
   @Test
   void garbageAnswerIsAnUpstreamError() {
-    assertThat(failure(() -> codec.decodeResponse(utf8("<html>"))).code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
+    assertThat(failure(() -> codec.decodeResponse(utf8("<html>"), Fixtures.ASKED)).code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
   }
 
   @Test

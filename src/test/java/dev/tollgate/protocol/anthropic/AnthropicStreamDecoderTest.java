@@ -35,7 +35,7 @@ class AnthropicStreamDecoderTest {
 
   static List<StreamEvent> decode(byte[]... chunks) {
     List<StreamEvent> events = new ArrayList<>();
-    ChatCodec.StreamDecoder decoder = new AnthropicCodec().newStreamDecoder();
+    ChatCodec.StreamDecoder decoder = new AnthropicCodec().newStreamDecoder(Fixtures.ASKED);
     for (byte[] chunk : chunks) {
       decoder.feed(chunk, events::add);
     }

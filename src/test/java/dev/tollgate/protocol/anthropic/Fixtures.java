@@ -55,8 +55,11 @@ final class Fixtures {
   /** A request with just messages, everything optional left out. */
   static ChatRequest request(List<Message> messages) {
     return new ChatRequest("client-model", List.of(), messages, List.of(), null, null, null, null, null, null,
-        List.of(), null, null, null, null, null, null, null, false);
+        List.of(), null, null, null, null, null, null, null, false, List.of());
   }
+
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = request(List.of(Message.text(dev.tollgate.protocol.canonical.Role.USER, "Hi")));
 
   /** The GatewayError a call fails with (asserting that it fails with one). */
   static GatewayError failure(ThrowingCallable call) {

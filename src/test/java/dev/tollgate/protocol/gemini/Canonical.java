@@ -39,6 +39,9 @@ final class Canonical {
     return builder(messages).build();
   }
 
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = request(List.of(user(text("Hi"))));
+
   static Builder builder(List<Message> messages) {
     return new Builder(messages);
   }
@@ -70,7 +73,7 @@ final class Canonical {
     ChatRequest build() {
       return new ChatRequest("gemini-2.5-flash", system, messages, tools, toolChoice, parallelToolCalls,
           maxOutputTokens, temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n,
-          responseFormat, reasoning, user, false);
+          responseFormat, reasoning, user, false, List.of());
     }
   }
 }

@@ -33,7 +33,7 @@ class GeminiRequestEncodingTest {
   private final GeminiCodec codec = new GeminiCodec();
 
   private JsonNode encode(ChatRequest request) {
-    return tree(codec.encodeRequest(request, "gemini-2.5-flash"));
+    return tree(codec.encodeRequest(request, "gemini-2.5-flash").body());
   }
 
   private static Tool function(String name, String schema) {
@@ -216,7 +216,7 @@ class GeminiRequestEncodingTest {
     ChatRequest decoded = codec.decodeRequest(bytes("encode-conversation.gemini.json"),
         new RequestTarget("gemini-2.5-flash", false));
 
-    assertSameJson(codec.encodeRequest(decoded, "gemini-2.5-flash"), "encode-conversation.gemini.json");
+    assertSameJson(codec.encodeRequest(decoded, "gemini-2.5-flash").body(), "encode-conversation.gemini.json");
   }
 
   // --- what cannot be encoded ---

@@ -30,25 +30,25 @@ class GeminiResponseCodingTest {
   private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.ofEpochSecond(1730000000), ZoneOffset.UTC));
 
   private ChatResponse decode(String json) {
-    return codec.decodeResponse(json.getBytes(UTF_8));
+    return codec.decodeResponse(json.getBytes(UTF_8), Canonical.ASKED);
   }
 
   // --- upstream answer → canonical ---
 
   @Test
   void textAndThoughtPartsDecodeWithUsageSplitIntoReasoningAndCache() {
-    assertSameJson(canonical(codec.decodeResponse(bytes("response-text.gemini.json"))), "response-text.canonical.json");
+    assertSameJson(canonical(codec.decodeResponse(bytes("response-text.gemini.json"), Canonical.ASKED)), "response-text.canonical.json");
   }
 
   @Test
   void functionCallsGetIdsFromTheResponseIdAndStopBecomesToolCalls() {
-    assertSameJson(canonical(codec.decodeResponse(bytes("response-function-calls.gemini.json"))),
+    assertSameJson(canonical(codec.decodeResponse(bytes("response-function-calls.gemini.json"), Canonical.ASKED)),
         "response-function-calls.canonical.json");
   }
 
   @Test
   void aBlockedPromptIsOneEmptyFilteredChoiceNotAnError() {
-    assertSameJson(canonical(codec.decodeResponse(bytes("response-blocked-prompt.gemini.json"))),
+    assertSameJson(canonical(codec.decodeResponse(bytes("response-blocked-prompt.gemini.json"), Canonical.ASKED)),
         "response-blocked-prompt.canonical.json");
   }
 
@@ -164,7 +164,7 @@ class GeminiResponseCodingTest {
 
   @Test
   void aDecodedGeminiAnswerEncodesBackToTheSameShape() {
-    ChatResponse decoded = codec.decodeResponse(bytes("response-encoded.gemini.json"));
+    ChatResponse decoded = codec.decodeResponse(bytes("response-encoded.gemini.json"), Canonical.ASKED);
 
     assertSameJson(codec.encodeResponse(decoded, "my-alias"), "response-encoded.gemini.json");
   }

@@ -31,7 +31,7 @@ class GeminiStreamDecoderTest {
       new StreamEvent.Finish(FinishReason.TOOL_CALLS, new TokenUsage(120, 64, 0, 43, 12)));
 
   private static List<StreamEvent> decode(byte[]... pieces) {
-    ChatCodec.StreamDecoder decoder = new GeminiCodec().newStreamDecoder();
+    ChatCodec.StreamDecoder decoder = new GeminiCodec().newStreamDecoder(Canonical.ASKED);
     List<StreamEvent> events = new ArrayList<>();
     for (byte[] piece : pieces) {
       decoder.feed(piece, events::add);

@@ -191,7 +191,7 @@ class GeminiStreamEncoderTest {
 
   @Test
   void aStreamDecodedFromGeminiEncodesBackToEquivalentChunks() {
-    ChatCodec.StreamDecoder decoder = new GeminiCodec().newStreamDecoder();
+    ChatCodec.StreamDecoder decoder = new GeminiCodec().newStreamDecoder(Canonical.ASKED);
     List<StreamEvent> events = new ArrayList<>();
     decoder.feed(GeminiFixtures.bytes("stream-tool-calls.sse"), events::add);
     decoder.finish(events::add);

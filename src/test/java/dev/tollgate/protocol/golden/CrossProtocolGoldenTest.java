@@ -66,7 +66,7 @@ class CrossProtocolGoldenTest {
   void requestIsConverted(WireProtocol from, WireProtocol to) throws IOException {
     byte[] in = resource(name(from) + ".request.json");
     ChatRequest canonical = CODECS.get(from).decodeRequest(in, new ChatCodec.RequestTarget("client-model", false));
-    byte[] out = CODECS.get(to).encodeRequest(canonical, "upstream-model");
+    byte[] out = CODECS.get(to).encodeRequest(canonical, "upstream-model").body();
 
     assertGolden(name(from) + "-to-" + name(to) + "/request.json", out);
   }
@@ -75,11 +75,37 @@ class CrossProtocolGoldenTest {
   @ParameterizedTest(name = "answer {1} → {0}")
   @MethodSource("directions")
   void answerIsConverted(WireProtocol from, WireProtocol to) throws IOException {
+    ChatRequest asked = CODECS.get(from).decodeRequest(
+        resource(name(from) + ".request.json"), new ChatCodec.RequestTarget("client-model", false));
     byte[] in = resource(name(to) + ".response.json");
-    ChatResponse canonical = CODECS.get(to).decodeResponse(in);
+    ChatResponse canonical = CODECS.get(to).decodeResponse(in, asked);
     byte[] out = CODECS.get(from).encodeResponse(canonical, "client-model");
 
     assertGolden(name(from) + "-to-" + name(to) + "/response.json", out);
+  }
+
+  /**
+   * Structured output to Anthropic (protocols.md §5.10): a JSON schema becomes a forced
+   * {@code json_output} tool — wrapped in an object when its root is not one (Gemini's array) —
+   * and the forced call comes back as the answer's text with a STOP finish.
+   */
+  static Stream<Arguments> structuredOutputClients() {
+    return Stream.of(
+        Arguments.of(WireProtocol.OPENAI, "anthropic.response.json"),
+        Arguments.of(WireProtocol.GEMINI, "anthropic.wrapped-response.json"));
+  }
+
+  @ParameterizedTest(name = "structured output {0} → anthropic")
+  @MethodSource("structuredOutputClients")
+  void structuredOutputIsEmulatedWithAForcedTool(WireProtocol from, String upstreamAnswer) throws IOException {
+    ChatRequest asked = CODECS.get(from).decodeRequest(
+        resource("structured/" + name(from) + ".request.json"), new ChatCodec.RequestTarget("client-model", false));
+    ChatCodec anthropic = CODECS.get(WireProtocol.ANTHROPIC);
+    assertGolden("structured/" + name(from) + "-to-anthropic/request.json", anthropic.encodeRequest(asked, "upstream-model").body());
+
+    ChatResponse answer = anthropic.decodeResponse(resource("structured/" + upstreamAnswer), asked);
+    assertGolden("structured/" + name(from) + "-to-anthropic/response.json",
+        CODECS.get(from).encodeResponse(answer, "client-model"));
   }
 
   private static byte[] resource(String name) throws IOException {

@@ -67,8 +67,12 @@ final class CodecFixtures {
 
   static ChatRequest canonical(List<dev.tollgate.protocol.canonical.Message> messages) {
     return new ChatRequest("client-model", List.of(), messages, List.of(), null, null, null, null, null, null,
-        List.of(), null, null, null, null, null, null, null, false);
+        List.of(), null, null, null, null, null, null, null, false, List.of());
   }
+
+  /** A plain request, for answers whose decoding does not depend on what was asked. */
+  static final ChatRequest ASKED = canonical(List.of(dev.tollgate.protocol.canonical.Message.text(
+      dev.tollgate.protocol.canonical.Role.USER, "Hi")));
 
   /** The error a call fails with. */
   static GatewayError failure(ThrowableAssert.ThrowingCallable call) {

@@ -29,6 +29,6 @@ class OpenAiCodecTest {
 
   @Test
   void decodersAreFreshPerStream() {
-    assertThat(CODEC.newStreamDecoder()).isNotSameAs(CODEC.newStreamDecoder());
+    assertThat(CODEC.newStreamDecoder(CodecFixtures.ASKED)).isNotSameAs(CODEC.newStreamDecoder(CodecFixtures.ASKED));
   }
 }

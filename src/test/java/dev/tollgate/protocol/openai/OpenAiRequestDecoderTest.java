@@ -164,7 +164,7 @@ class OpenAiRequestDecoderTest {
     ChatRequest request = decodeFixture("nulls-and-empties.client.json");
 
     assertThat(request).isEqualTo(new ChatRequest("claude-sonnet", List.of(), List.of(Message.text(Role.USER, "Hi")),
-        List.of(), null, null, null, null, null, null, List.of(), null, null, null, null, null, null, null, false));
+        List.of(), null, null, null, null, null, null, List.of(), null, null, null, null, null, null, null, false, List.of()));
   }
 
   @Test

@@ -33,7 +33,7 @@ class OpenAiRequestEncoderTest {
   @ParameterizedTest
   @ValueSource(strings = {"system-hoisting", "content-forms", "tool-round-trip", "sampling", "nulls-and-empties"})
   void decodedClientRequestEncodesToTheGoldenUpstreamRequest(String fixture) {
-    byte[] upstream = CODEC.encodeRequest(decodeFixture(fixture + ".client.json"), "up-model");
+    byte[] upstream = CODEC.encodeRequest(decodeFixture(fixture + ".client.json"), "up-model").body();
 
     assertThat(json(upstream)).isEqualTo(json(fixture + ".upstream.json"));
   }
@@ -133,7 +133,7 @@ class OpenAiRequestEncoderTest {
   void toolChoiceAndParallelFlagAreOmittedWithoutTools() {
     ChatRequest base = canonical(List.of(Message.text(Role.USER, "Hi")));
     ChatRequest request = new ChatRequest(base.model(), base.system(), base.messages(), List.of(), new ToolChoice.Auto(), false,
-        null, null, null, null, List.of(), null, null, null, null, null, null, null, false);
+        null, null, null, null, List.of(), null, null, null, null, null, null, null, false, List.of());
 
     JsonNode body = encode(request);
 
@@ -156,7 +156,7 @@ class OpenAiRequestEncoderTest {
   void topKIsDropped() {
     ChatRequest base = canonical(List.of(Message.text(Role.USER, "Hi")));
     ChatRequest request = new ChatRequest(base.model(), List.of(), base.messages(), List.of(), null, null, 50, null, null, 40,
-        List.of(), null, null, null, null, null, null, null, true);
+        List.of(), null, null, null, null, null, null, null, true, List.of());
 
     JsonNode body = encode(request);
 
@@ -168,7 +168,7 @@ class OpenAiRequestEncoderTest {
   void streamsAlwaysAskForUsage() {
     ChatRequest base = canonical(List.of(Message.text(Role.USER, "Hi")));
     ChatRequest request = new ChatRequest(base.model(), List.of(), base.messages(), List.of(), null, null, null, null, null, null,
-        List.of(), null, null, null, null, null, null, null, true);
+        List.of(), null, null, null, null, null, null, null, true, List.of());
 
     JsonNode body = encode(request);
 
@@ -177,23 +177,23 @@ class OpenAiRequestEncoderTest {
   }
 
   private static JsonNode encode(ChatRequest request) {
-    return json(CODEC.encodeRequest(request, "up-model"));
+    return json(CODEC.encodeRequest(request, "up-model").body());
   }
 
   private static ChatRequest with(ChatRequest r, List<Text> system) {
     return new ChatRequest(r.model(), system, r.messages(), r.tools(), r.toolChoice(), r.parallelToolCalls(), r.maxOutputTokens(),
         r.temperature(), r.topP(), r.topK(), r.stop(), r.presencePenalty(), r.frequencyPenalty(), r.seed(), r.n(),
-        r.responseFormat(), r.reasoning(), r.user(), r.stream());
+        r.responseFormat(), r.reasoning(), r.user(), r.stream(), List.of());
   }
 
   private static ChatRequest withTools(ToolChoice choice) {
     List<Tool> tools = List.of(new Tool("a", null, null, null), new Tool("b", "B", null, null), new Tool("c", null, null, false));
     return new ChatRequest("m", List.of(), List.of(Message.text(Role.USER, "Hi")), tools, choice, null, null, null, null, null,
-        List.of(), null, null, null, null, null, null, null, false);
+        List.of(), null, null, null, null, null, null, null, false, List.of());
   }
 
   private static ChatRequest withReasoning(Reasoning reasoning) {
     return new ChatRequest("m", List.of(), List.of(Message.text(Role.USER, "Hi")), List.of(), null, null, null, null, null, null,
-        List.of(), null, null, null, null, null, reasoning, null, false);
+        List.of(), null, null, null, null, null, reasoning, null, false, List.of());
   }
 }

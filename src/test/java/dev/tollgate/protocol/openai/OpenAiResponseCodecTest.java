@@ -26,7 +26,7 @@ class OpenAiResponseCodecTest {
 
   @Test
   void reasoningContentBecomesThinkingBeforeTheText() {
-    ChatResponse response = CODEC.decodeResponse(bytes("response-text.upstream.json"));
+    ChatResponse response = CODEC.decodeResponse(bytes("response-text.upstream.json"), CodecFixtures.ASKED);
 
     assertThat(response.choices()).containsExactly(new ChatResponse.Choice(0, List.of(
         new ContentPart.Thinking("The user greets me.", null, "openai-compatible", false),
@@ -38,14 +38,14 @@ class OpenAiResponseCodecTest {
 
   @Test
   void usageKeepsCachedAndReasoningTokens() {
-    ChatResponse response = CODEC.decodeResponse(bytes("response-text.upstream.json"));
+    ChatResponse response = CODEC.decodeResponse(bytes("response-text.upstream.json"), CodecFixtures.ASKED);
 
     assertThat(response.usage()).isEqualTo(new TokenUsage(120, 64, 0, 9, 4));
   }
 
   @Test
   void toolCallsWithFinishStopBecomeToolCalls() {
-    ChatResponse response = CODEC.decodeResponse(bytes("response-tool-calls.upstream.json"));
+    ChatResponse response = CODEC.decodeResponse(bytes("response-tool-calls.upstream.json"), CodecFixtures.ASKED);
 
     assertThat(response.choices().getFirst().parts()).containsExactly(
         new ContentPart.Text("Let me check."),
@@ -62,27 +62,27 @@ class OpenAiResponseCodecTest {
     String reason = upstream == null ? "null" : "\"" + upstream + "\"";
     String body = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":" + reason + "}]}";
 
-    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8)).choices().getFirst().finishReason()).isEqualTo(expected);
+    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8), CodecFixtures.ASKED).choices().getFirst().finishReason()).isEqualTo(expected);
   }
 
   @Test
   void refusalBecomesText() {
     String body = "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"No.\"},\"finish_reason\":\"stop\"}]}";
 
-    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8)).choices().getFirst().parts()).containsExactly(new ContentPart.Text("No."));
+    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8), CodecFixtures.ASKED).choices().getFirst().parts()).containsExactly(new ContentPart.Text("No."));
   }
 
   @Test
   void missingUsageIsNull() {
     String body = "{\"choices\":[]}";
 
-    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8)).usage()).isNull();
+    assertThat(CODEC.decodeResponse(body.getBytes(UTF_8), CodecFixtures.ASKED).usage()).isNull();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"<html>502</html>", "[]", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"})
   void garbageOrAnErrorBodyIsAnUpstreamError(String body) {
-    GatewayError error = failure(() -> CODEC.decodeResponse(body.getBytes(UTF_8)));
+    GatewayError error = failure(() -> CODEC.decodeResponse(body.getBytes(UTF_8), CodecFixtures.ASKED));
 
     assertThat(error.code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
   }
@@ -91,14 +91,14 @@ class OpenAiResponseCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"response-text", "response-tool-calls"})
   void decodedAnswerEncodesToTheGoldenClientAnswer(String fixture) {
-    byte[] client = CODEC.encodeResponse(CODEC.decodeResponse(bytes(fixture + ".upstream.json")), "my-alias");
+    byte[] client = CODEC.encodeResponse(CODEC.decodeResponse(bytes(fixture + ".upstream.json"), CodecFixtures.ASKED), "my-alias");
 
     assertThat(json(client)).isEqualTo(json(fixture + ".client.json"));
   }
 
   @Test
   void encodedAnswerIsReadByTheOfficialSdk() throws Exception {
-    byte[] client = CODEC.encodeResponse(CODEC.decodeResponse(bytes("response-tool-calls.upstream.json")), "my-alias");
+    byte[] client = CODEC.encodeResponse(CODEC.decodeResponse(bytes("response-tool-calls.upstream.json"), CodecFixtures.ASKED), "my-alias");
 
     ChatCompletion completion = ObjectMappers.jsonMapper().readValue(client, ChatCompletion.class).validate();
 

@@ -178,7 +178,7 @@ class OpenAiStreamDecoderTest {
 
   @Test
   void nothingIsEmittedAfterTheEnd() {
-    ChatCodec.StreamDecoder decoder = CODEC.newStreamDecoder();
+    ChatCodec.StreamDecoder decoder = CODEC.newStreamDecoder(CodecFixtures.ASKED);
     List<StreamEvent> events = new ArrayList<>();
     decoder.feed((sse(chunk("{\"content\":\"x\"}", "\"stop\"")) + "data: [DONE]\n\n").getBytes(UTF_8), events::add);
     int atDone = events.size();
@@ -209,7 +209,7 @@ class OpenAiStreamDecoderTest {
   }
 
   static List<StreamEvent> decode(byte[]... chunks) {
-    ChatCodec.StreamDecoder decoder = CODEC.newStreamDecoder();
+    ChatCodec.StreamDecoder decoder = CODEC.newStreamDecoder(CodecFixtures.ASKED);
     List<StreamEvent> events = new ArrayList<>();
     for (byte[] chunk : chunks) {
       decoder.feed(chunk, events::add);
@@ -221,7 +221,7 @@ class OpenAiStreamDecoderTest {
   @Test
   void anErrorOfAnyShapeEndsTheStreamEvenAfterPlainTextChunks() {
     List<StreamEvent> events = new java.util.ArrayList<>();
-    var decoder = new OpenAiCodec().newStreamDecoder();
+    var decoder = new OpenAiCodec().newStreamDecoder(CodecFixtures.ASKED);
     decoder.feed(("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n"
         + "data: {\"error\":\"upstream exploded\"}\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), events::add);
 
