@@ -7,6 +7,7 @@ import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code x-tollgate-dropped-params} (protocols.md §5.16): a converted answer names what the
  * conversion left out of the client's request, streamed or not; a passthrough never does.
  */
+@UsesDatabase
 class DroppedParamsHeaderTest {
 
   private static final String HEADER = "x-tollgate-dropped-params";
