@@ -3,7 +3,6 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
@@ -25,6 +24,7 @@ import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.WeatherTool;
 import java.net.URI;
 import java.net.http.HttpRequest;

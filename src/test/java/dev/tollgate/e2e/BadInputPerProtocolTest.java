@@ -2,12 +2,12 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -3,7 +3,6 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.genai.Client;
 import com.google.genai.ResponseStream;
@@ -25,6 +24,7 @@ import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.WeatherTool;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

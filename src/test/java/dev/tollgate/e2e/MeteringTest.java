@@ -3,11 +3,11 @@ package dev.tollgate.e2e;
 import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRecord;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
@@ -22,6 +21,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.WeatherTool;
 import dev.tollgate.usage.UsageRecord;
 import java.nio.file.Path;

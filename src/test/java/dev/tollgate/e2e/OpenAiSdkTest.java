@@ -3,7 +3,6 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -19,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.WeatherTool;
 import dev.tollgate.testing.TestGateway;
 import dev.tollgate.usage.UsageRecord;

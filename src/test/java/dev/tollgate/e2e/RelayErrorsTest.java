@@ -3,7 +3,6 @@ package dev.tollgate.e2e;
 import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.testing.UsesDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.account.KeyStatus;
@@ -11,6 +10,7 @@ import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRecord;
 import java.net.URI;
 import java.net.http.HttpRequest;

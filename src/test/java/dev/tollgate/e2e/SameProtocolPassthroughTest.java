@@ -2,12 +2,12 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockAnthropicUpstream;
 import dev.tollgate.testing.MockGeminiUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRecord;
 import java.net.URI;
 import java.net.http.HttpRequest;
