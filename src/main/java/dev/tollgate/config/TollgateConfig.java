@@ -14,6 +14,7 @@ public record TollgateConfig(
     Upstream upstream,
     Usage usage,
     Images images,
+    Protocols protocols,
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
@@ -25,13 +26,14 @@ public record TollgateConfig(
     upstream = upstream == null ? Upstream.defaults() : upstream;
     usage = usage == null ? Usage.defaults() : usage;
     images = images == null ? Images.defaults() : images;
+    protocols = protocols == null ? Protocols.defaults() : protocols;
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
@@ -100,6 +102,31 @@ public record TollgateConfig(
 
     static Images defaults() {
       return new Images(false, false, 0, 0);
+    }
+  }
+
+  /** Per-protocol behaviour of conversions. */
+  public record Protocols(Gemini gemini) {
+    public Protocols {
+      gemini = gemini == null ? Gemini.defaults() : gemini;
+    }
+
+    static Protocols defaults() {
+      return new Protocols(null);
+    }
+  }
+
+  /**
+   * @param thoughtSignatureCacheEntries how many Gemini thought signatures are kept (for an hour
+   *     each) for OpenAI and Anthropic clients, which cannot send them back themselves
+   */
+  public record Gemini(long thoughtSignatureCacheEntries) {
+    public Gemini {
+      thoughtSignatureCacheEntries = thoughtSignatureCacheEntries <= 0 ? 10_000 : thoughtSignatureCacheEntries;
+    }
+
+    static Gemini defaults() {
+      return new Gemini(0);
     }
   }
 

@@ -58,6 +58,7 @@ public final class ChatRelay {
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
   private final Clock clock;
+  private final ToolCallSignatures signatures;
   private final int maxEventBytes;
 
   ChatRelay(
@@ -73,6 +74,7 @@ public final class ChatRelay {
       UpstreamTimeouts timeouts,
       InFlight inFlight,
       Clock clock,
+      ToolCallSignatures signatures,
       int maxEventBytes) {
     this.ingress = ingress;
     this.vertx = vertx;
@@ -86,6 +88,7 @@ public final class ChatRelay {
     this.timeouts = timeouts;
     this.inFlight = inFlight;
     this.clock = clock;
+    this.signatures = signatures;
     this.maxEventBytes = maxEventBytes;
   }
 
@@ -208,15 +211,20 @@ public final class ChatRelay {
       if (egress.isEmpty()) {
         return Future.succeededFuture(cx.request.upstreamBody(cx.upstreamModel));
       }
-      ChatRequest canonical = canonical(cx);
+      ChatCodec codec = egress.get();
       if (provider.acceptsImageUrls()) {
-        return Future.succeededFuture(egress.get().encodeRequest(canonical, cx.upstreamModel));
+        return Future.succeededFuture(codec.encodeRequest(withSignatures(cx, codec, canonical(cx)), cx.upstreamModel));
       }
       return cx.request.withInlineImages(images)
-          .map(inlined -> egress.get().encodeRequest(inlined, cx.upstreamModel));
+          .map(inlined -> codec.encodeRequest(withSignatures(cx, codec, inlined), cx.upstreamModel));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Gemini wants the thought signatures it issued back on the calls the client echoes (§5.6). */
+  private ChatRequest withSignatures(RelayContext cx, ChatCodec egress, ChatRequest request) {
+    return egress.protocol() == WireProtocol.GEMINI ? signatures.restore(cx.key, request) : request;
   }
 
   private void send(
@@ -327,7 +335,7 @@ public final class ChatRelay {
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
-      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder).start();
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder, signatures).start();
       return;
     }
     upstream.body().onComplete(result -> {
@@ -349,6 +357,7 @@ public final class ChatRelay {
             GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));
         return;
       }
+      signatures.remember(cx.key, answer);
       byte[] converted;
       try {
         converted = ingressCodec().encodeResponse(answer, cx.request.model());

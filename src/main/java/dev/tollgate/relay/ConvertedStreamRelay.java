@@ -26,6 +26,7 @@ final class ConvertedStreamRelay {
   private final ChatCodec.StreamDecoder decoder;
   private final ChatCodec.StreamEncoder encoder;
   private final GeneratedText generated;
+  private final ToolCallSignatures signatures;
   private Buffer out;
   private StreamEvent.Finish finish;
   private boolean over;
@@ -33,7 +34,7 @@ final class ConvertedStreamRelay {
 
   ConvertedStreamRelay(
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, Metering metering,
-      ChatCodec.StreamDecoder decoder, ChatCodec.StreamEncoder encoder) {
+      ChatCodec.StreamDecoder decoder, ChatCodec.StreamEncoder encoder, ToolCallSignatures signatures) {
     this.cx = cx;
     this.call = call;
     this.upstream = upstream;
@@ -42,6 +43,7 @@ final class ConvertedStreamRelay {
     this.decoder = decoder;
     this.encoder = encoder;
     this.generated = new GeneratedText(metering.estimator());
+    this.signatures = signatures;
   }
 
   void start() {
@@ -79,7 +81,10 @@ final class ConvertedStreamRelay {
     switch (event) {
       case StreamEvent.TextDelta text -> generated.add(text.text());
       case StreamEvent.ThinkingDelta thinking -> generated.add(thinking.text());
-      case StreamEvent.ToolCallStart start -> generated.add(start.name());
+      case StreamEvent.ToolCallStart start -> {
+        generated.add(start.name());
+        signatures.remember(cx.key, start);
+      }
       case StreamEvent.ToolArgsDelta args -> generated.add(args.json());
       case StreamEvent.Finish done -> {
         finish = done;

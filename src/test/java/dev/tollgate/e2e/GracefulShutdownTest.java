@@ -44,7 +44,7 @@ class GracefulShutdownTest {
   @Timeout(60)
   void sigtermMidLoadKeepsAUsageRecordForEveryAcknowledgedRequest() throws Exception {
     try (MockOpenAiUpstream upstream = new MockOpenAiUpstream()) {
-      TollgateConfig config = new TollgateConfig(null, null, null, null, null, dataDir.toString(), null, null, null);
+      TollgateConfig config = new TollgateConfig(null, null, null, null, null, null, dataDir.toString(), null, null, null);
       String key;
       try (Database database = Database.open(config)) {
         App.Stores stores = App.Stores.open(database, config, Clock.systemUTC());
@@ -116,7 +116,7 @@ class GracefulShutdownTest {
       assertThat(rest).contains("data: [DONE]");
       stopping.get(15, TimeUnit.SECONDS);
 
-      TollgateConfig config = new TollgateConfig(null, null, null, null, null, dataDir.toString(), null, null, null);
+      TollgateConfig config = new TollgateConfig(null, null, null, null, null, null, dataDir.toString(), null, null, null);
       try (Database database = Database.open(config)) {
         UsageRepository usage = new UsageRepository(new dev.tollgate.db.Sql(database.dataSource()));
         var records = usage.byRequestId(response.headers().firstValue("x-request-id").orElseThrow());

@@ -31,6 +31,7 @@ public final class TestGateway implements AutoCloseable {
         new TollgateConfig.Usage(100, 20),
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
         new TollgateConfig.Images(true, true, 0, 2_000),
+        null,
         dataDir.toString(),
         null,
         null,

@@ -37,4 +37,11 @@ public record ChatRequest(
     tools = tools == null ? List.of() : List.copyOf(tools);
     stop = stop == null ? List.of() : List.copyOf(stop);
   }
+
+  /** The same request with other messages (images fetched, signatures restored, …). */
+  public ChatRequest withMessages(List<Message> replaced) {
+    return new ChatRequest(model, system, replaced, tools, toolChoice, parallelToolCalls, maxOutputTokens,
+        temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n, responseFormat, reasoning, user,
+        stream);
+  }
 }

@@ -99,7 +99,10 @@ final class GeminiRequestEncoder {
       }
       List<OutPart> encoded = part(part, path);
       if (pendingSignature != null && !encoded.isEmpty()) {
-        encoded.get(0).json().put("thoughtSignature", pendingSignature);
+        ObjectNode first = encoded.get(0).json();
+        if (!first.has("thoughtSignature")) { // a call's own signature wins
+          first.put("thoughtSignature", pendingSignature);
+        }
         pendingSignature = null;
       }
       parts.addAll(encoded);
@@ -135,6 +138,9 @@ final class GeminiRequestEncoder {
         }
         functionCall.put("name", call.name());
         functionCall.set("args", GeminiJson.argsObject(call.argumentsJson()));
+        if (call.thoughtSignature() != null) {
+          json.put("thoughtSignature", call.thoughtSignature());
+        }
       }
       case ContentPart.ToolResult result -> {
         return toolResult(result, path);

@@ -300,7 +300,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
           }
         }
         case ContentPart.ToolCall c -> {
-          out.accept(new StreamEvent.ToolCallStart(callCount, c.id(), c.name()));
+          out.accept(new StreamEvent.ToolCallStart(callCount, c.id(), c.name(), c.thoughtSignature()));
           out.accept(new StreamEvent.ToolArgsDelta(callCount, c.argumentsJson()));
           out.accept(new StreamEvent.BlockStop());
         }
