@@ -119,7 +119,7 @@ public final class App implements AutoCloseable {
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-          signatures, 16 * 1024 * 1024);
+          signatures, config.protocols().openai().reasoningContent(), 16 * 1024 * 1024);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
     };
 

@@ -106,13 +106,25 @@ public record TollgateConfig(
   }
 
   /** Per-protocol behaviour of conversions. */
-  public record Protocols(Gemini gemini) {
+  public record Protocols(OpenAi openai, Gemini gemini) {
     public Protocols {
+      openai = openai == null ? OpenAi.defaults() : openai;
       gemini = gemini == null ? Gemini.defaults() : gemini;
     }
 
     static Protocols defaults() {
-      return new Protocols(null);
+      return new Protocols(null, null);
+    }
+  }
+
+  /**
+   * @param reasoningContent give OpenAI clients the thinking of other protocols' upstreams as
+   *     {@code reasoning_content} (not in OpenAI's API: strict clients may reject it); a request
+   *     overrides it with the header {@code x-tollgate-reasoning: content | none}
+   */
+  public record OpenAi(boolean reasoningContent) {
+    static OpenAi defaults() {
+      return new OpenAi(false);
     }
   }
 

@@ -32,7 +32,11 @@ public interface ChatCodec {
   ChatResponse decodeResponse(byte[] body);
 
   /** Canonical → the answer the client receives, naming the model as the client asked for it. */
-  byte[] encodeResponse(ChatResponse response, String clientModel);
+  byte[] encodeResponse(ChatResponse response, String clientModel, AnswerOptions options);
+
+  default byte[] encodeResponse(ChatResponse response, String clientModel) {
+    return encodeResponse(response, clientModel, AnswerOptions.DEFAULT);
+  }
 
   /** A fresh decoder for one upstream stream. */
   StreamDecoder newStreamDecoder();
@@ -54,11 +58,27 @@ public interface ChatCodec {
   }
 
   /**
+   * What the client wants in its answer beyond what its request body says.
+   *
+   * @param reasoningText reasoning text where the protocol has no standard field for it (OpenAI
+   *     {@code reasoning_content}); off unless the client opted in, as strict clients reject
+   *     unknown fields. Protocols with a standard place for thinking ignore it.
+   */
+  record AnswerOptions(boolean reasoningText) {
+    public static final AnswerOptions DEFAULT = new AnswerOptions(false);
+  }
+
+  /**
    * @param includeUsage the client asked for a usage chunk (OpenAI {@code include_usage})
    * @param jsonArray Gemini {@code streamGenerateContent} without {@code alt=sse}: a JSON array
    *     instead of SSE
+   * @param reasoningText as in {@link AnswerOptions#reasoningText()}
    */
-  record StreamOptions(boolean includeUsage, boolean jsonArray) {}
+  record StreamOptions(boolean includeUsage, boolean jsonArray, boolean reasoningText) {
+    public StreamOptions(boolean includeUsage, boolean jsonArray) {
+      this(includeUsage, jsonArray, false);
+    }
+  }
 
   /** Upstream stream bytes, in chunks split anywhere → canonical events. One per stream. */
   interface StreamDecoder {

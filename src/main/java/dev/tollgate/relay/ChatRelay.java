@@ -334,7 +334,8 @@ public final class ChatRelay {
     int status = upstream.statusCode();
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
-          cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
+          cx.request.canonical(),
+          new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray(), cx.request.reasoningText()));
       new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder, signatures).start();
       return;
     }
@@ -360,7 +361,8 @@ public final class ChatRelay {
       signatures.remember(cx.key, answer);
       byte[] converted;
       try {
-        converted = ingressCodec().encodeResponse(answer, cx.request.model());
+        converted = ingressCodec().encodeResponse(
+            answer, cx.request.model(), new ChatCodec.AnswerOptions(cx.request.reasoningText()));
       } catch (RuntimeException bug) {
         LOG.error("request {}: converting the answer failed", cx.requestId, bug);
         reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));

@@ -11,7 +11,9 @@ import java.util.List;
  * {@code gemini-text} ("Hello there!"), {@code gemini-tools} (a get_weather functionCall; after a
  * functionResponse, a text answer), {@code gemini-3-tools} (the same, but like Gemini 3 the call
  * carries {@link #THOUGHT_SIGNATURE} and a follow-up whose call lacks it is refused with 400),
- * {@code gemini-400} (INVALID_ARGUMENT).
+ * {@code gemini-thinking} ("Sunny." with 5 thought tokens, and the thought part "Let me think."
+ * only when the request asked {@code includeThoughts}, as Gemini does), {@code gemini-400}
+ * (INVALID_ARGUMENT).
  */
 public final class MockGeminiUpstream extends MockServer {
 
@@ -80,6 +82,19 @@ public final class MockGeminiUpstream extends MockServer {
           } else {
             response.putHeader("content-type", "application/json").end(chunk);
           }
+        }
+      }
+      case "gemini-thinking" -> {
+        boolean thoughts = request.path("generationConfig").path("thinkingConfig").path("includeThoughts").asBoolean(false);
+        String parts = (thoughts ? "{\"text\":\"Let me think.\",\"thought\":true}," : "") + "{\"text\":\"Sunny.\"}";
+        String usage = "{\"promptTokenCount\":11,\"candidatesTokenCount\":3,\"thoughtsTokenCount\":5,\"totalTokenCount\":19}";
+        String chunk = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" + parts + "]},\"finishReason\":\"STOP\","
+            + "\"index\":0}],\"usageMetadata\":" + usage + ",\"modelVersion\":\"" + model + "\",\"responseId\":\"resp-mock\"}";
+        if (stream) {
+          startStream(response);
+          response.end(Buffer.buffer("data: " + chunk + "\r\n\r\n"));
+        } else {
+          response.putHeader("content-type", "application/json").end(chunk);
         }
       }
       default -> text(response, model, stream, List.of("Hello", " there", "!"));

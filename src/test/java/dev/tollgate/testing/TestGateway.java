@@ -24,6 +24,15 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
+    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null);
+  }
+
+  /** @param protocols per-protocol settings, or null for the defaults */
+  public static TestGateway start(Path dataDir, TollgateConfig.Protocols protocols) {
+    return start(dataDir, 1_500, 1_500, protocols);
+  }
+
+  private static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, TollgateConfig.Protocols protocols) {
     TollgateConfig config = new TollgateConfig(
         new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2),
         null,
@@ -31,7 +40,7 @@ public final class TestGateway implements AutoCloseable {
         new TollgateConfig.Usage(100, 20),
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
         new TollgateConfig.Images(true, true, 0, 2_000),
-        null,
+        protocols,
         dataDir.toString(),
         null,
         null,

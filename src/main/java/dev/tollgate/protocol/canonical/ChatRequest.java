@@ -44,4 +44,11 @@ public record ChatRequest(
         temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n, responseFormat, reasoning, user,
         stream);
   }
+
+  /** The same request with another reasoning setting. */
+  public ChatRequest withReasoning(Reasoning replaced) {
+    return new ChatRequest(model, system, messages, tools, toolChoice, parallelToolCalls, maxOutputTokens,
+        temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n, responseFormat, replaced, user,
+        stream);
+  }
 }
