@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.StreamedChoices;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
@@ -41,6 +42,7 @@ final class GeminiRequestEncoder {
   private final List<Turn> turns = new ArrayList<>();
 
   static byte[] encode(ChatRequest request) {
+    StreamedChoices.requireOne(request); // the canonical stream could not tell the candidates apart
     return GeminiJson.bytes(new GeminiRequestEncoder().body(request));
   }
 
