@@ -23,6 +23,7 @@ import dev.tollgate.protocol.gemini.GeminiCodec;
 import dev.tollgate.protocol.openai.OpenAiCodec;
 import dev.tollgate.relay.InFlight;
 import dev.tollgate.relay.LocalThoughtSignatures;
+import dev.tollgate.relay.StreamSettings;
 import dev.tollgate.relay.ThoughtSignatures;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.ModelList;
@@ -103,6 +104,7 @@ public final class App implements AutoCloseable {
     ImageFetchPolicy imagePolicy = new ImageFetchPolicy(imageConfig.fetchAllowHttp(),
         imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
+    StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -119,7 +121,7 @@ public final class App implements AutoCloseable {
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-          signatures, config.protocols().openai().reasoningContent(), 16 * 1024 * 1024);
+          signatures, config.protocols().openai().reasoningContent(), streams);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, () -> database.isReachable(2));
     };
 

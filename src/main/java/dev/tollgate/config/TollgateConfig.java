@@ -48,17 +48,23 @@ public record TollgateConfig(
     return "jdbc:sqlite:" + dataPath().resolve("tollgate.db");
   }
 
+  /**
+   * @param streamKeepaliveSeconds after this long without a byte to a streaming client, the
+   *     gateway writes a keepalive (an SSE comment); null means 15, 0 turns keepalives off
+   */
   public record Server(
-      String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops) {
+      String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops,
+      Integer streamKeepaliveSeconds) {
     public Server {
       host = host == null || host.isBlank() ? "0.0.0.0" : host;
       port = port == 0 ? 8080 : port;
       bodyLimitBytes = bodyLimitBytes <= 0 ? 32L * 1024 * 1024 : bodyLimitBytes;
       shutdownGraceSeconds = shutdownGraceSeconds <= 0 ? 30 : shutdownGraceSeconds;
+      streamKeepaliveSeconds = streamKeepaliveSeconds == null ? 15 : Math.max(0, streamKeepaliveSeconds);
     }
 
     static Server defaults() {
-      return new Server(null, 0, 0, 0, 0);
+      return new Server(null, 0, 0, 0, 0, null);
     }
   }
 

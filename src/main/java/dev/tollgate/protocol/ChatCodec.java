@@ -90,9 +90,21 @@ public interface ChatCodec {
 
   /** Canonical events → client stream bytes. One per stream; may return an empty array. */
   interface StreamEncoder {
+
+    /** An SSE comment: every SSE client skips it (protocols.md §6.19). */
+    String SSE_KEEPALIVE = ": keepalive\n\n";
+
     byte[] encode(StreamEvent event);
 
     /** The content type of the stream it writes. */
     String contentType();
+
+    /**
+     * Bytes that keep an idle stream open and mean nothing to the client, valid between any two
+     * outputs of {@link #encode}: an SSE comment, unless the stream is not SSE.
+     */
+    default byte[] keepalive() {
+      return SSE_KEEPALIVE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
   }
 }

@@ -59,7 +59,7 @@ public final class ChatRelay {
   private final InFlight inFlight;
   private final Clock clock;
   private final ToolCallSignatures signatures;
-  private final int maxEventBytes;
+  private final StreamSettings streams;
 
   ChatRelay(
       Ingress ingress,
@@ -75,7 +75,7 @@ public final class ChatRelay {
       InFlight inFlight,
       Clock clock,
       ToolCallSignatures signatures,
-      int maxEventBytes) {
+      StreamSettings streams) {
     this.ingress = ingress;
     this.vertx = vertx;
     this.client = client;
@@ -89,7 +89,7 @@ public final class ChatRelay {
     this.inFlight = inFlight;
     this.clock = clock;
     this.signatures = signatures;
-    this.maxEventBytes = maxEventBytes;
+    this.streams = streams;
   }
 
   public void handle(RoutingContext rc) {
@@ -278,7 +278,9 @@ public final class ChatRelay {
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
       List<Channel> candidates, int index) {
     if (streamed) {
-      new StreamRelay(rc, cx, call, upstream, metering, maxEventBytes).start();
+      StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(),
+          ChatCodec.StreamEncoder.SSE_KEEPALIVE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      new StreamRelay(rc, cx, call, upstream, metering, streams.maxEventBytes(), keepalive).start();
       return;
     }
     int status = upstream.statusCode();
@@ -336,7 +338,9 @@ public final class ChatRelay {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.request.canonical(),
           new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray(), cx.request.reasoningText()));
-      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder, signatures).start();
+      StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(), encoder.keepalive());
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(), encoder, signatures, keepalive)
+          .start();
       return;
     }
     upstream.body().onComplete(result -> {

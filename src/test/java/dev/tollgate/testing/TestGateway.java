@@ -24,17 +24,23 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
-    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null);
+    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null, null);
   }
 
   /** @param protocols per-protocol settings, or null for the defaults */
   public static TestGateway start(Path dataDir, TollgateConfig.Protocols protocols) {
-    return start(dataDir, 1_500, 1_500, protocols);
+    return start(dataDir, 1_500, 1_500, null, protocols);
   }
 
-  private static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, TollgateConfig.Protocols protocols) {
+  /** @param keepaliveSeconds idle seconds before a keepalive on a client stream; 0 turns them off */
+  public static TestGateway withKeepalive(Path dataDir, int keepaliveSeconds, int idleTimeoutMs) {
+    return start(dataDir, 1_500, idleTimeoutMs, keepaliveSeconds, null);
+  }
+
+  private static TestGateway start(
+      Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, Integer keepaliveSeconds, TollgateConfig.Protocols protocols) {
     TollgateConfig config = new TollgateConfig(
-        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2),
+        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds),
         null,
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
         new TollgateConfig.Usage(100, 20),

@@ -62,6 +62,12 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
     return jsonArray ? "application/json" : "text/event-stream";
   }
 
+  /** A JSON array cannot hold an SSE comment, but whitespace between its tokens is valid JSON. */
+  @Override
+  public byte[] keepalive() {
+    return jsonArray ? new byte[] {'\n'} : ChatCodec.StreamEncoder.super.keepalive();
+  }
+
   @Override
   public byte[] encode(StreamEvent event) {
     if (closed) {
