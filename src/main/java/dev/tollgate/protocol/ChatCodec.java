@@ -3,6 +3,7 @@ package dev.tollgate.protocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.StreamEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -104,7 +105,7 @@ public interface ChatCodec {
      * outputs of {@link #encode}: an SSE comment, unless the stream is not SSE.
      */
     default byte[] keepalive() {
-      return SSE_KEEPALIVE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      return SSE_KEEPALIVE.getBytes(StandardCharsets.US_ASCII);
     }
   }
 }

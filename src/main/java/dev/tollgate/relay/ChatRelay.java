@@ -25,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -279,7 +280,7 @@ public final class ChatRelay {
       List<Channel> candidates, int index) {
     if (streamed) {
       StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(),
-          ChatCodec.StreamEncoder.SSE_KEEPALIVE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          ChatCodec.StreamEncoder.SSE_KEEPALIVE.getBytes(StandardCharsets.US_ASCII)); // passthrough streams are SSE
       new StreamRelay(rc, cx, call, upstream, metering, streams.maxEventBytes(), keepalive).start();
       return;
     }

@@ -4,14 +4,14 @@ import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.Passthrough;
 import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.protocol.canonical.ChatRequest;
+import dev.tollgate.protocol.canonical.Reasoning;
 import dev.tollgate.protocol.openai.ChatRequestFacts;
 import dev.tollgate.protocol.openai.ChatRequestInspector;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.protocol.openai.OpenAiPassthrough;
 import dev.tollgate.protocol.openai.OpenAiPromptText;
 import io.vertx.ext.web.RoutingContext;
-import dev.tollgate.protocol.canonical.ChatRequest;
-import dev.tollgate.protocol.canonical.Reasoning;
 import java.util.Arrays;
 import java.util.Locale;
 
