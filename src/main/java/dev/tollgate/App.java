@@ -23,6 +23,9 @@ import dev.tollgate.protocol.anthropic.AnthropicCodec;
 import dev.tollgate.protocol.gemini.GeminiCodec;
 import dev.tollgate.protocol.openai.OpenAiCodec;
 import dev.tollgate.relay.InFlight;
+import dev.tollgate.relay.LocalThoughtSignatures;
+import dev.tollgate.relay.StreamSettings;
+import dev.tollgate.relay.ThoughtSignatures;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.ModelList;
 import dev.tollgate.relay.UpstreamTimeouts;
@@ -99,10 +102,13 @@ public final class App implements AutoCloseable {
     Metering metering = new Metering(usageWriter, new TokenEstimator());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
+    // One store for every event loop: a client's next turn may land on another loop.
+    ThoughtSignatures signatures = new LocalThoughtSignatures(config.protocols().gemini().thoughtSignatureCacheEntries());
     TollgateConfig.Images imageConfig = config.images();
     ImageFetchPolicy imagePolicy = new ImageFetchPolicy(imageConfig.fetchAllowHttp(),
         imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
+    StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -119,7 +125,7 @@ public final class App implements AutoCloseable {
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-          16 * 1024 * 1024);
+          signatures, config.protocols().openai().reasoningContent(), streams);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
     };
 

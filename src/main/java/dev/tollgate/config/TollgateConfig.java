@@ -14,6 +14,7 @@ public record TollgateConfig(
     Upstream upstream,
     Usage usage,
     Images images,
+    Protocols protocols,
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
@@ -25,30 +26,37 @@ public record TollgateConfig(
     upstream = upstream == null ? Upstream.defaults() : upstream;
     usage = usage == null ? Usage.defaults() : usage;
     images = images == null ? Images.defaults() : images;
+    protocols = protocols == null ? Protocols.defaults() : protocols;
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
     return Path.of(dataDir);
   }
 
+  /**
+   * @param streamKeepaliveSeconds after this long without a byte to a streaming client, the
+   *     gateway writes a keepalive (an SSE comment); null means 15, 0 turns keepalives off
+   */
   public record Server(
-      String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops) {
+      String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops,
+      Integer streamKeepaliveSeconds) {
     public Server {
       host = host == null || host.isBlank() ? "0.0.0.0" : host;
       port = port == 0 ? 8080 : port;
       bodyLimitBytes = bodyLimitBytes <= 0 ? 32L * 1024 * 1024 : bodyLimitBytes;
       shutdownGraceSeconds = shutdownGraceSeconds <= 0 ? 30 : shutdownGraceSeconds;
+      streamKeepaliveSeconds = streamKeepaliveSeconds == null ? 15 : Math.max(0, streamKeepaliveSeconds);
     }
 
     static Server defaults() {
-      return new Server(null, 0, 0, 0, 0);
+      return new Server(null, 0, 0, 0, 0, null);
     }
   }
 
@@ -112,6 +120,43 @@ public record TollgateConfig(
 
     static Images defaults() {
       return new Images(false, false, 0, 0);
+    }
+  }
+
+  /** Per-protocol behaviour of conversions. */
+  public record Protocols(OpenAi openai, Gemini gemini) {
+    public Protocols {
+      openai = openai == null ? OpenAi.defaults() : openai;
+      gemini = gemini == null ? Gemini.defaults() : gemini;
+    }
+
+    static Protocols defaults() {
+      return new Protocols(null, null);
+    }
+  }
+
+  /**
+   * @param reasoningContent give OpenAI clients the thinking of other protocols' upstreams as
+   *     {@code reasoning_content} (not in OpenAI's API: strict clients may reject it); a request
+   *     overrides it with the header {@code x-tollgate-reasoning: content | none}
+   */
+  public record OpenAi(boolean reasoningContent) {
+    static OpenAi defaults() {
+      return new OpenAi(false);
+    }
+  }
+
+  /**
+   * @param thoughtSignatureCacheEntries how many Gemini thought signatures are kept (for an hour
+   *     each) for OpenAI and Anthropic clients, which cannot send them back themselves
+   */
+  public record Gemini(long thoughtSignatureCacheEntries) {
+    public Gemini {
+      thoughtSignatureCacheEntries = thoughtSignatureCacheEntries <= 0 ? 10_000 : thoughtSignatureCacheEntries;
+    }
+
+    static Gemini defaults() {
+      return new Gemini(0);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.Setting;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,11 @@ public interface ChatCodec {
   ChatResponse decodeResponse(byte[] body, ChatRequest request);
 
   /** Canonical → the answer the client receives, naming the model as the client asked for it. */
-  byte[] encodeResponse(ChatResponse response, String clientModel);
+  byte[] encodeResponse(ChatResponse response, String clientModel, AnswerOptions options);
+
+  default byte[] encodeResponse(ChatResponse response, String clientModel) {
+    return encodeResponse(response, clientModel, AnswerOptions.DEFAULT);
+  }
 
   /** A fresh decoder for one upstream stream answering {@code request} (see {@link #decodeResponse}). */
   StreamDecoder newStreamDecoder(ChatRequest request);
@@ -79,11 +84,27 @@ public interface ChatCodec {
   }
 
   /**
+   * What the client wants in its answer beyond what its request body says.
+   *
+   * @param reasoningText reasoning text where the protocol has no standard field for it (OpenAI
+   *     {@code reasoning_content}); off unless the client opted in, as strict clients reject
+   *     unknown fields. Protocols with a standard place for thinking ignore it.
+   */
+  record AnswerOptions(boolean reasoningText) {
+    public static final AnswerOptions DEFAULT = new AnswerOptions(false);
+  }
+
+  /**
    * @param includeUsage the client asked for a usage chunk (OpenAI {@code include_usage})
    * @param jsonArray Gemini {@code streamGenerateContent} without {@code alt=sse}: a JSON array
    *     instead of SSE
+   * @param reasoningText as in {@link AnswerOptions#reasoningText()}
    */
-  record StreamOptions(boolean includeUsage, boolean jsonArray) {}
+  record StreamOptions(boolean includeUsage, boolean jsonArray, boolean reasoningText) {
+    public StreamOptions(boolean includeUsage, boolean jsonArray) {
+      this(includeUsage, jsonArray, false);
+    }
+  }
 
   /** Upstream stream bytes, in chunks split anywhere → canonical events. One per stream. */
   interface StreamDecoder {
@@ -95,9 +116,21 @@ public interface ChatCodec {
 
   /** Canonical events → client stream bytes. One per stream; may return an empty array. */
   interface StreamEncoder {
+
+    /** An SSE comment: every SSE client skips it (protocols.md §6.19). */
+    String SSE_KEEPALIVE = ": keepalive\n\n";
+
     byte[] encode(StreamEvent event);
 
     /** The content type of the stream it writes. */
     String contentType();
+
+    /**
+     * Bytes that keep an idle stream open and mean nothing to the client, valid between any two
+     * outputs of {@link #encode}: an SSE comment, unless the stream is not SSE.
+     */
+    default byte[] keepalive() {
+      return SSE_KEEPALIVE.getBytes(StandardCharsets.US_ASCII);
+    }
   }
 }

@@ -25,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,8 @@ public final class ChatRelay {
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
   private final Clock clock;
-  private final int maxEventBytes;
+  private final ToolCallSignatures signatures;
+  private final StreamSettings streams;
 
   ChatRelay(
       Ingress ingress,
@@ -73,7 +75,8 @@ public final class ChatRelay {
       UpstreamTimeouts timeouts,
       InFlight inFlight,
       Clock clock,
-      int maxEventBytes) {
+      ToolCallSignatures signatures,
+      StreamSettings streams) {
     this.ingress = ingress;
     this.vertx = vertx;
     this.client = client;
@@ -86,7 +89,8 @@ public final class ChatRelay {
     this.timeouts = timeouts;
     this.inFlight = inFlight;
     this.clock = clock;
-    this.maxEventBytes = maxEventBytes;
+    this.signatures = signatures;
+    this.streams = streams;
   }
 
   public void handle(RoutingContext rc) {
@@ -212,12 +216,12 @@ public final class ChatRelay {
       if (egress.isEmpty()) {
         return Future.succeededFuture(ChatCodec.EncodedRequest.whole(cx.request.upstreamBody(cx.upstreamModel)));
       }
-      ChatRequest canonical = canonical(cx);
+      ChatCodec codec = egress.get();
       if (provider.acceptsImageUrls()) {
-        return Future.succeededFuture(egress.get().encodeRequest(canonical, cx.upstreamModel));
+        return Future.succeededFuture(codec.encodeRequest(withSignatures(cx, codec, canonical(cx)), cx.upstreamModel));
       }
       return cx.request.withInlineImages(images)
-          .map(inlined -> egress.get().encodeRequest(inlined, cx.upstreamModel));
+          .map(inlined -> codec.encodeRequest(withSignatures(cx, codec, inlined), cx.upstreamModel));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -233,6 +237,11 @@ public final class ChatRelay {
       LOG.debug("request {}: converting for channel {} dropped {}", cx.requestId, cx.channel.id(), dropped);
     }
     DroppedParams.show(rc.response(), dropped);
+  }
+
+  /** Gemini wants the thought signatures it issued back on the calls the client echoes (§5.6). */
+  private ChatRequest withSignatures(RelayContext cx, ChatCodec egress, ChatRequest request) {
+    return egress.protocol() == WireProtocol.GEMINI ? signatures.restore(cx.key, request) : request;
   }
 
   private void send(
@@ -286,7 +295,9 @@ public final class ChatRelay {
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
       List<Channel> candidates, int index) {
     if (streamed) {
-      new StreamRelay(rc, cx, call, upstream, metering, maxEventBytes).start();
+      StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(),
+          ChatCodec.StreamEncoder.SSE_KEEPALIVE.getBytes(StandardCharsets.US_ASCII)); // passthrough streams are SSE
+      new StreamRelay(rc, cx, call, upstream, metering, streams.maxEventBytes(), keepalive).start();
       return;
     }
     int status = upstream.statusCode();
@@ -342,8 +353,10 @@ public final class ChatRelay {
     int status = upstream.statusCode();
     if (streamed) {
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
-          cx.request.canonical(), new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray()));
-      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(cx.request.canonical()), encoder)
+          cx.request.canonical(),
+          new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray(), cx.request.reasoningText()));
+      StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(), encoder.keepalive());
+      new ConvertedStreamRelay(rc, cx, call, upstream, metering, egress.newStreamDecoder(cx.request.canonical()), encoder, signatures, keepalive)
           .start();
       return;
     }
@@ -366,9 +379,11 @@ public final class ChatRelay {
             GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));
         return;
       }
+      signatures.remember(cx.key, answer);
       byte[] converted;
       try {
-        converted = ingressCodec().encodeResponse(answer, cx.request.model());
+        converted = ingressCodec().encodeResponse(
+            answer, cx.request.model(), new ChatCodec.AnswerOptions(cx.request.reasoningText()));
       } catch (RuntimeException bug) {
         LOG.error("request {}: converting the answer failed", cx.requestId, bug);
         reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));

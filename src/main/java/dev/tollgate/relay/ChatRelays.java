@@ -33,10 +33,11 @@ public record ChatRelays(
   public static ChatRelays create(
       Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Providers providers,
       Codecs codecs, ImageFetcher images, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock,
-      int maxEventBytes) {
+      ThoughtSignatures signatures, boolean reasoningTextByDefault, StreamSettings streams) {
+    ToolCallSignatures toolCallSignatures = new ToolCallSignatures(signatures);
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
         ingress, vertx, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-        maxEventBytes);
+        toolCallSignatures, streams);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
         codec, new AnthropicPassthrough(), AnthropicProvider.CLIENT_HEADERS,
         rc -> ChatCodec.RequestTarget.NONE, rc -> false));
@@ -47,7 +48,7 @@ public record ChatRelays(
     Function<Ingress, TokenCount> tokens = ingress -> new TokenCount(
         ingress, authentication, router, providers, timeouts, vertx, client, metering.estimator());
     return new ChatRelays(
-        relay.apply(new OpenAiIngress(codecs)),
+        relay.apply(new OpenAiIngress(codecs, reasoningTextByDefault)),
         anthropic.map(relay),
         gemini.map(relay),
         anthropic.map(tokens),

@@ -20,6 +20,7 @@ public final class ClientRequest {
   private final boolean stream;
   private final boolean clientWantsUsage;
   private final boolean jsonArray;
+  private final boolean reasoningText;
   private final PassthroughBody passthrough;
   private final Passthrough meter;
   private final Map<String, String> sameProtocolHeaders;
@@ -33,13 +34,14 @@ public final class ClientRequest {
 
   private ClientRequest(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean jsonArray,
-      PassthroughBody passthrough, Passthrough meter, Map<String, String> sameProtocolHeaders,
+      boolean reasoningText, PassthroughBody passthrough, Passthrough meter, Map<String, String> sameProtocolHeaders,
       Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
     this.protocol = protocol;
     this.model = model;
     this.stream = stream;
     this.clientWantsUsage = clientWantsUsage;
     this.jsonArray = jsonArray;
+    this.reasoningText = reasoningText;
     this.passthrough = passthrough;
     this.meter = meter;
     this.sameProtocolHeaders = Map.copyOf(sameProtocolHeaders);
@@ -47,11 +49,17 @@ public final class ClientRequest {
     this.promptText = promptText;
   }
 
-  /** A request that can pass through to its own protocol; {@code decode} is run on first need. */
+  /**
+   * A request that can pass through to its own protocol; {@code decode} is run on first need.
+   *
+   * @param reasoningText the client opted in to reasoning text in converted answers (see {@link
+   *     dev.tollgate.protocol.ChatCodec.AnswerOptions})
+   */
   static ClientRequest passable(
-      WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, PassthroughBody body,
-      Passthrough meter, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
-    return new ClientRequest(protocol, model, stream, clientWantsUsage, false, body, meter, Map.of(), decode, promptText);
+      WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean reasoningText,
+      PassthroughBody body, Passthrough meter, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+    return new ClientRequest(
+        protocol, model, stream, clientWantsUsage, false, reasoningText, body, meter, Map.of(), decode, promptText);
   }
 
   /**
@@ -64,7 +72,7 @@ public final class ClientRequest {
       WireProtocol protocol, ChatRequest canonical, boolean jsonArray, PassthroughBody body, Passthrough meter,
       Map<String, String> sameProtocolHeaders) {
     ClientRequest request = new ClientRequest(
-        protocol, canonical.model(), canonical.stream(), true, jsonArray, body, meter, sameProtocolHeaders,
+        protocol, canonical.model(), canonical.stream(), true, jsonArray, false, body, meter, sameProtocolHeaders,
         () -> canonical, () -> CanonicalText.prompt(canonical));
     request.canonical = canonical;
     return request;
@@ -86,6 +94,11 @@ public final class ClientRequest {
   /** Gemini's streamGenerateContent without alt=sse: the stream is one JSON array. */
   public boolean jsonArray() {
     return jsonArray;
+  }
+
+  /** The client opted in to reasoning text its protocol has no standard field for (OpenAI {@code reasoning_content}). */
+  public boolean reasoningText() {
+    return reasoningText;
   }
 
   /** True when an upstream of this protocol can take the client's bytes as they are. */

@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Relays a stream across protocols: upstream bytes → the upstream codec's decoder → canonical
  * events → the client codec's encoder → client bytes, chunk by chunk as they arrive. Endings,
- * back-pressure, cancellation and metering behave as in {@link StreamRelay}; the upstream's own
+ * back-pressure, cancellation, keepalives and metering behave as in {@link StreamRelay}; the upstream's own
  * failures arrive as {@link StreamEvent.Error} and are told in the client's protocol.
  */
 final class ConvertedStreamRelay {
@@ -26,6 +26,8 @@ final class ConvertedStreamRelay {
   private final ChatCodec.StreamDecoder decoder;
   private final ChatCodec.StreamEncoder encoder;
   private final GeneratedText generated;
+  private final ToolCallSignatures signatures;
+  private final StreamKeepalive keepalive;
   private Buffer out;
   private StreamEvent.Finish finish;
   private boolean over;
@@ -33,7 +35,8 @@ final class ConvertedStreamRelay {
 
   ConvertedStreamRelay(
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, Metering metering,
-      ChatCodec.StreamDecoder decoder, ChatCodec.StreamEncoder encoder) {
+      ChatCodec.StreamDecoder decoder, ChatCodec.StreamEncoder encoder, ToolCallSignatures signatures,
+      StreamKeepalive keepalive) {
     this.cx = cx;
     this.call = call;
     this.upstream = upstream;
@@ -42,6 +45,8 @@ final class ConvertedStreamRelay {
     this.decoder = decoder;
     this.encoder = encoder;
     this.generated = new GeneratedText(metering.estimator());
+    this.signatures = signatures;
+    this.keepalive = keepalive;
   }
 
   void start() {
@@ -79,7 +84,10 @@ final class ConvertedStreamRelay {
     switch (event) {
       case StreamEvent.TextDelta text -> generated.add(text.text());
       case StreamEvent.ThinkingDelta thinking -> generated.add(thinking.text());
-      case StreamEvent.ToolCallStart start -> generated.add(start.name());
+      case StreamEvent.ToolCallStart start -> {
+        generated.add(start.name());
+        signatures.remember(cx.key, start);
+      }
       case StreamEvent.ToolArgsDelta args -> generated.add(args.json());
       case StreamEvent.Finish done -> {
         finish = done;
@@ -101,9 +109,11 @@ final class ConvertedStreamRelay {
     }
   }
 
+  /** Writes what the encoder made of the chunk: whole events only, so a keepalive may follow. */
   private void flush() {
     if (out != null && !client.closed()) {
       client.write(out);
+      keepalive.wrote();
     }
     out = null;
   }
@@ -147,6 +157,7 @@ final class ConvertedStreamRelay {
       return;
     }
     over = true;
+    keepalive.stop();
     call.finish();
     metering.record(cx, 200, cx.streamError,
         finish == null || finish.usage() == null ? null : Usage.of(finish.usage()),
@@ -164,6 +175,7 @@ final class ConvertedStreamRelay {
       return;
     }
     over = true;
+    keepalive.stop();
     call.cancel();
     metering.record(cx, ChatRelay.CLIENT_CLOSED, null,
         finish == null || finish.usage() == null ? null : Usage.of(finish.usage()), true, generated::tokens);

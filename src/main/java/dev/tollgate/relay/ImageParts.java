@@ -30,12 +30,7 @@ final class ImageParts {
     for (Message message : request.messages()) {
       messages.add(new Message(message.role(), replace(message.parts(), change)));
     }
-    return new ChatRequest(
-        request.model(), request.system(), messages, request.tools(), request.toolChoice(),
-        request.parallelToolCalls(), request.maxOutputTokens(), request.temperature(), request.topP(),
-        request.topK(), request.stop(), request.presencePenalty(), request.frequencyPenalty(), request.seed(),
-        request.n(), request.responseFormat(), request.reasoning(), request.user(), request.stream(),
-        request.droppedParams());
+    return request.withMessages(messages);
   }
 
   private static List<ContentPart> replace(List<ContentPart> parts, UnaryOperator<ContentPart.Image> change) {

@@ -23,6 +23,10 @@ import java.util.List;
  * the first byte (reset, timeout, EOF mid-answer) ends the stream with an error event in the
  * client's protocol — never a fake end marker. A client that leaves cancels the upstream call. Every ending is
  * metered once, with what was generated.
+ *
+ * <p>Every write here ends at an event boundary: the SSE reader holds back a partial event until
+ * its blank line arrives, and only whole events (or whole chunks of whole events) are written. So
+ * the {@link StreamKeepalive} comment may follow any write without splitting an event.
  */
 final class StreamRelay {
 
@@ -33,14 +37,16 @@ final class StreamRelay {
   private final HttpServerResponse client;
   private final Passthrough.StreamWatch sniffer;
   private final SseReader reader;
+  private final StreamKeepalive keepalive;
   private final List<byte[]> ready = new ArrayList<>(4);
   private boolean droppedSome;
   private boolean over;
 
   StreamRelay(
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, Metering metering,
-      int maxEventBytes) {
+      int maxEventBytes, StreamKeepalive keepalive) {
     this.cx = cx;
+    this.keepalive = keepalive;
     this.call = call;
     this.upstream = upstream;
     this.metering = metering;
@@ -86,6 +92,7 @@ final class StreamRelay {
       ready.clear();
       if (!client.closed()) {
         client.write(chunk);
+        keepalive.wrote();
       }
     } else {
       flush();
@@ -112,6 +119,7 @@ final class StreamRelay {
         out.appendBytes(raw);
       }
       client.write(out);
+      keepalive.wrote();
     }
     ready.clear();
   }
@@ -125,6 +133,7 @@ final class StreamRelay {
     flush();
     if (sniffer.complete()) {
       over = true;
+      keepalive.stop();
       meter(200, sniffer.sawError() ? ErrorCode.UPSTREAM_ERROR : null);
       client.end();
     } else {
@@ -147,6 +156,7 @@ final class StreamRelay {
   /** The client has a 200 already: the failure is told inside the stream, then it ends. */
   private void failMidStream(GatewayError error) {
     over = true;
+    keepalive.stop();
     meter(200, error.code());
     if (!client.closed()) {
       client.end(Buffer.buffer(cx.request.meter().streamError(error)));
@@ -158,6 +168,7 @@ final class StreamRelay {
       return;
     }
     over = true;
+    keepalive.stop();
     call.cancel();
     meter(ChatRelay.CLIENT_CLOSED, null);
   }

@@ -43,7 +43,7 @@ class StreamingTest {
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
     gateway.addChannel(upstream.baseUrl(),
-        List.of("mock-text", "mock-slow", "mock-cut", "mock-stall", "mock-endless", "mock-nousage", "mock-fragmented"), Map.of());
+        List.of("mock-text", "mock-slow", "mock-cut", "mock-stall", "mock-endless", "mock-nousage", "mock-fragmented", "mock-comments"), Map.of());
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
   }
@@ -128,6 +128,15 @@ class StreamingTest {
 
     assertThat(lines.get(lines.size() - 1)).startsWith("data: {\"error\":").contains("upstream_timeout");
     assertThat(tookMs).isBetween(1_400L, 5_000L);
+  }
+
+  @Test
+  void upstreamCommentsCountAsLivenessForTheIdleTimeout() throws Exception {
+    // 2.3 s without content, longer than the 1.5 s idle timeout, but with a ": ping" every 300 ms.
+    List<String> lines = dataLines(reader(open("mock-comments")));
+
+    assertThat(String.join("\n", lines)).doesNotContain("error").contains("\"content\":\"lo\"");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("data: [DONE]");
   }
 
   @Test

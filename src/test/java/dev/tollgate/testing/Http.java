@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** Raw HTTP calls, for what an SDK would hide: exact statuses, bodies and headers. */
 public final class Http {
@@ -23,6 +24,17 @@ public final class Http {
 
   public static HttpResponse<String> postJson(String url, String key, String body) {
     return post(url, key, "application/json", body);
+  }
+
+  /** A JSON POST with extra request headers. */
+  public static HttpResponse<String> postJson(String url, String key, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return send(request.build());
   }
 
   public static HttpResponse<String> post(String url, String key, String contentType, String body) {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A real local server answering like Anthropic's Messages API, deterministically, chosen by model:
  * {@code claude-text} ("Hello there!"), {@code claude-tools} (a get_weather call for Paris; after
- * a tool result, a text answer), {@code claude-400} (invalid request), {@code claude-529}
+ * a tool result, a text answer), {@code claude-thinking} (a signed thinking block, "Let me
+ * think." + "Sunny.", then the text "It is sunny."), {@code claude-400} (invalid request), {@code claude-529}
  * (overloaded), {@code claude-cut} (a stream that stops mid-answer); count_tokens answers 42.
  * Whatever the model, a request that forces a tool ({@code tool_choice} of type {@code tool}, as
  * the gateway's structured-output emulation does) gets one call of that tool with the input
@@ -70,6 +71,7 @@ public final class MockAnthropicUpstream extends MockServer {
               List.of("{\"ci", "ty\": \"Par", "is\"}"));
         }
       }
+      case "claude-thinking" -> thinking(response, model, stream);
       case "claude-cut" -> {
         startStream(response);
         event(response, "message_start", messageStart(model));
@@ -109,6 +111,31 @@ public final class MockAnthropicUpstream extends MockServer {
       event(response, "content_block_delta", textDelta(part));
     }
     event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    event(response, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}");
+    event(response, "message_stop", "{\"type\":\"message_stop\"}");
+    response.end();
+  }
+
+  private void thinking(HttpServerResponse response, String model, boolean stream) {
+    if (!stream) {
+      response.putHeader("content-type", "application/json").end(
+          "{\"id\":\"msg_mock\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":["
+              + "{\"type\":\"thinking\",\"thinking\":\"Let me think. Sunny.\",\"signature\":\"EqQBmock\"},"
+              + "{\"type\":\"text\",\"text\":\"It is sunny.\"}],"
+              + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":" + USAGE + "}");
+      return;
+    }
+    startStream(response);
+    event(response, "message_start", messageStart(model));
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}");
+    for (String piece : List.of("Let me think.", " Sunny.")) {
+      event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":" + quote(piece) + "}}");
+    }
+    event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQBmock\"}}");
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    event(response, "content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+    event(response, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"It is sunny.\"}}");
+    event(response, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}");
     event(response, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":3}}");
     event(response, "message_stop", "{\"type\":\"message_stop\"}");
     response.end();

@@ -9,9 +9,16 @@ import java.util.List;
 /**
  * A real local server answering like the Gemini API (v1beta), chosen by the model in the path:
  * {@code gemini-text} ("Hello there!"), {@code gemini-tools} (a get_weather functionCall; after a
- * functionResponse, a text answer), {@code gemini-400} (INVALID_ARGUMENT).
+ * functionResponse, a text answer), {@code gemini-3-tools} (the same, but like Gemini 3 the call
+ * carries {@link #THOUGHT_SIGNATURE} and a follow-up whose call lacks it is refused with 400),
+ * {@code gemini-thinking} ("Sunny." with 5 thought tokens, and the thought part "Let me think."
+ * only when the request asked {@code includeThoughts}, as Gemini does), {@code gemini-400}
+ * (INVALID_ARGUMENT).
  */
 public final class MockGeminiUpstream extends MockServer {
+
+  /** The signature {@code gemini-3-tools} issues with its call and wants back. */
+  public static final String THOUGHT_SIGNATURE = "c2lnLWdlbWluaS0z";
 
   public String baseUrl() {
     return origin();
@@ -56,11 +63,18 @@ public final class MockGeminiUpstream extends MockServer {
   private void answer(HttpServerResponse response, String model, boolean stream, JsonNode request) {
     switch (model) {
       case "gemini-400" -> error(response, 400, "INVALID_ARGUMENT", "mock: contents must not be empty");
-      case "gemini-tools" -> {
+      case "gemini-tools", "gemini-3-tools" -> {
+        boolean signed = model.equals("gemini-3-tools");
         if (lastTurnHasFunctionResponse(request)) {
+          if (signed && !callsCarrySignature(request)) {
+            error(response, 400, "INVALID_ARGUMENT",
+                "Function call is missing a thought_signature in functionCall parts. (mock of Gemini 3)");
+            return;
+          }
           text(response, model, stream, List.of("It is 18", " °C in Paris."));
         } else {
-          String call = "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}}}";
+          String call = "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}}"
+              + (signed ? ",\"thoughtSignature\":\"" + THOUGHT_SIGNATURE + "\"" : "") + "}";
           String chunk = candidate(model, call, "STOP", true);
           if (stream) {
             startStream(response);
@@ -70,8 +84,37 @@ public final class MockGeminiUpstream extends MockServer {
           }
         }
       }
+      case "gemini-thinking" -> {
+        boolean thoughts = request.path("generationConfig").path("thinkingConfig").path("includeThoughts").asBoolean(false);
+        String parts = (thoughts ? "{\"text\":\"Let me think.\",\"thought\":true}," : "") + "{\"text\":\"Sunny.\"}";
+        String usage = "{\"promptTokenCount\":11,\"candidatesTokenCount\":3,\"thoughtsTokenCount\":5,\"totalTokenCount\":19}";
+        String chunk = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" + parts + "]},\"finishReason\":\"STOP\","
+            + "\"index\":0}],\"usageMetadata\":" + usage + ",\"modelVersion\":\"" + model + "\",\"responseId\":\"resp-mock\"}";
+        if (stream) {
+          startStream(response);
+          response.end(Buffer.buffer("data: " + chunk + "\r\n\r\n"));
+        } else {
+          response.putHeader("content-type", "application/json").end(chunk);
+        }
+      }
       default -> text(response, model, stream, List.of("Hello", " there", "!"));
     }
+  }
+
+  /** Gemini 3: every functionCall part of the latest model turn must carry its signature. */
+  private static boolean callsCarrySignature(JsonNode request) {
+    JsonNode contents = request.path("contents");
+    for (int i = contents.size() - 1; i >= 0; i--) {
+      if ("model".equals(contents.get(i).path("role").asText())) {
+        for (JsonNode part : contents.get(i).path("parts")) {
+          if (part.has("functionCall") && !THOUGHT_SIGNATURE.equals(part.path("thoughtSignature").asText())) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean lastTurnHasFunctionResponse(JsonNode request) {

@@ -25,11 +25,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code mock-cut}: a stream cut after two chunks (connection reset)
  *   <li>{@code mock-stall}: a stream that goes silent after one chunk
  *   <li>{@code mock-endless}: a stream that emits a chunk every 20 ms until the connection closes
+ *   <li>{@code mock-pause}: "Hello" streamed as "Hel", a silence of {@link #PAUSE_MS}, then "lo"
+ *   <li>{@code mock-comments}: "Hello" streamed as "Hel", {@link #COMMENTS_MS} of {@code : ping}
+ *       comments only (every 300 ms), then "lo"
  *   <li>{@code mock-fragmented}: {@link #FRAGMENTED_STREAM} in 7-byte writes, cut mid-line and
  *       mid-character, with CRLF line endings and a comment
  * </ul>
  */
 public final class MockOpenAiUpstream extends MockServer {
+
+  /** How long {@code mock-pause} goes silent mid-stream. */
+  public static final long PAUSE_MS = 1_600;
+  /** How long {@code mock-comments} sends only comments mid-stream. */
+  public static final long COMMENTS_MS = 2_300;
 
   private final AtomicInteger closedEarly = new AtomicInteger();
   private volatile CountDownLatch slowGate = new CountDownLatch(1);
@@ -113,6 +121,7 @@ public final class MockOpenAiUpstream extends MockServer {
         response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
       }
       case "mock-endless" -> endless(response, model);
+      case "mock-pause", "mock-comments" -> pause(response, model, includeUsage, model.equals("mock-comments"));
       case "mock-fragmented" -> fragmented(response, model);
       default -> text(response, model, stream, includeUsage, List.of("Hello", " there", "!"));
     }
@@ -178,6 +187,21 @@ public final class MockOpenAiUpstream extends MockServer {
     CountDownLatch gate = slowGate;
     vertx.executeBlocking(() -> gate.await(10, TimeUnit.SECONDS)).onComplete(done -> {
       response.write(chunk(model, "{\"content\":\" last\"}", "stop"));
+      if (includeUsage) {
+        response.write(usageChunk(model));
+      }
+      response.end("data: [DONE]\n\n");
+    });
+  }
+
+  private void pause(HttpServerResponse response, String model, boolean includeUsage, boolean comments) {
+    startStream(response);
+    response.write(chunk(model, "{\"role\":\"assistant\",\"content\":\"Hel\"}", null));
+    long pinger = comments ? vertx.setPeriodic(300, id -> response.write(Buffer.buffer(": ping\n\n"))) : -1;
+    vertx.setTimer(comments ? COMMENTS_MS : PAUSE_MS, id -> {
+      vertx.cancelTimer(pinger);
+      response.write(chunk(model, "{\"content\":\"lo\"}", null));
+      response.write(chunk(model, "{}", "stop"));
       if (includeUsage) {
         response.write(usageChunk(model));
       }

@@ -61,6 +61,11 @@ abstract class MockServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /** How many requests arrived so far. */
+  public int receivedCount() {
+    return received.size();
+  }
+
   public MockOpenAiUpstream.Received last() {
     return received.get(received.size() - 1);
   }

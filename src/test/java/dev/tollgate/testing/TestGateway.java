@@ -31,9 +31,25 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
+    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null, null);
+  }
+
+  /** @param protocols per-protocol settings, or null for the defaults */
+  public static TestGateway start(Path dataDir, TollgateConfig.Protocols protocols) {
+    return start(dataDir, 1_500, 1_500, null, protocols);
+  }
+
+  /** @param keepaliveSeconds idle seconds before a keepalive on a client stream; 0 turns them off */
+  public static TestGateway withKeepalive(Path dataDir, int keepaliveSeconds, int idleTimeoutMs) {
+    return start(dataDir, 1_500, idleTimeoutMs, keepaliveSeconds, null);
+  }
+
+  private static TestGateway start(
+      Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, Integer keepaliveSeconds, TollgateConfig.Protocols protocols) {
     TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
     try {
-      return new TestGateway(App.start(config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs)), dataDir, database, true);
+      TollgateConfig config = config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs, keepaliveSeconds, protocols);
+      return new TestGateway(App.start(config), dataDir, database, true);
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -47,13 +63,19 @@ public final class TestGateway implements AutoCloseable {
 
   /** The configuration TestGateway runs with, for tests that start an App themselves. */
   public static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs) {
+    return config(dataDir, databaseUrl, firstByteTimeoutMs, idleTimeoutMs, null, null);
+  }
+
+  private static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs,
+      Integer keepaliveSeconds, TollgateConfig.Protocols protocols) {
     return new TollgateConfig(
-        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2),
+        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds),
         new TollgateConfig.Database(databaseUrl, null, null, 0, 1_000, 0, null),
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
         new TollgateConfig.Usage(100, 20),
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
         new TollgateConfig.Images(true, true, 0, 2_000),
+        protocols,
         dataDir.toString(),
         null,
         null,

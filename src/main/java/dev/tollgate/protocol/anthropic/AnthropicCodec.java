@@ -47,7 +47,7 @@ public final class AnthropicCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeResponse(ChatResponse response, String clientModel) {
+  public byte[] encodeResponse(ChatResponse response, String clientModel, AnswerOptions options) {
     return AnthropicResponseEncoder.encode(response, clientModel);
   }
 

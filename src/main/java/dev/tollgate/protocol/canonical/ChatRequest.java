@@ -42,4 +42,18 @@ public record ChatRequest(
     stop = stop == null ? List.of() : List.copyOf(stop);
     droppedParams = droppedParams == null ? List.of() : List.copyOf(droppedParams);
   }
+
+  /** The same request with other messages (images fetched, signatures restored, …). */
+  public ChatRequest withMessages(List<Message> replaced) {
+    return new ChatRequest(model, system, replaced, tools, toolChoice, parallelToolCalls, maxOutputTokens,
+        temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n, responseFormat, reasoning, user,
+        stream, droppedParams);
+  }
+
+  /** The same request with another reasoning setting. */
+  public ChatRequest withReasoning(Reasoning replaced) {
+    return new ChatRequest(model, system, messages, tools, toolChoice, parallelToolCalls, maxOutputTokens,
+        temperature, topP, topK, stop, presencePenalty, frequencyPenalty, seed, n, responseFormat, replaced, user,
+        stream, droppedParams);
+  }
 }

@@ -35,8 +35,20 @@ public sealed interface ContentPart {
    * A call the model made.
    *
    * @param argumentsJson the arguments as JSON text, exactly as generated (may be invalid JSON)
+   * @param thoughtSignature Gemini's opaque {@code thoughtSignature} issued with this call, or
+   *     null; Gemini 3 rejects a follow-up turn whose calls lack it (protocols.md §5.6)
    */
-  record ToolCall(String id, String name, String argumentsJson) implements ContentPart {}
+  record ToolCall(String id, String name, String argumentsJson, String thoughtSignature) implements ContentPart {
+
+    /** A call without a thought signature: every protocol but Gemini. */
+    public ToolCall(String id, String name, String argumentsJson) {
+      this(id, name, argumentsJson, null);
+    }
+
+    public ToolCall withThoughtSignature(String signature) {
+      return new ToolCall(id, name, argumentsJson, signature);
+    }
+  }
 
   /**
    * The result of a call, sent back by the client.

@@ -14,8 +14,17 @@ public sealed interface StreamEvent {
   /** Reasoning text, or (text null) the signature that closes a thinking block. */
   record ThinkingDelta(String text, String signature) implements StreamEvent {}
 
-  /** A tool call began; {@code callIndex} counts calls within the answer from 0. */
-  record ToolCallStart(int callIndex, String id, String name) implements StreamEvent {}
+  /**
+   * A tool call began; {@code callIndex} counts calls within the answer from 0. {@code
+   * thoughtSignature} is Gemini's signature issued with the call, or null (see {@link
+   * ContentPart.ToolCall}).
+   */
+  record ToolCallStart(int callIndex, String id, String name, String thoughtSignature) implements StreamEvent {
+
+    public ToolCallStart(int callIndex, String id, String name) {
+      this(callIndex, id, name, null);
+    }
+  }
 
   /** A piece of a call's JSON arguments, to append. */
   record ToolArgsDelta(int callIndex, String json) implements StreamEvent {}

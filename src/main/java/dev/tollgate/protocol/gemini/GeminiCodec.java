@@ -59,7 +59,7 @@ public final class GeminiCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeResponse(ChatResponse response, String clientModel) {
+  public byte[] encodeResponse(ChatResponse response, String clientModel, AnswerOptions options) {
     return GeminiResponseEncoder.encode(response, clientModel);
   }
 

@@ -215,8 +215,7 @@ final class GeminiRequestDecoder {
         if (!model) {
           throw invalid(partPath + ".functionCall", "may appear only in a model turn");
         }
-        signatureBefore(signature, others);
-        others.add(functionCall(call, partPath + ".functionCall"));
+        others.add(functionCall(call, partPath + ".functionCall", signature));
       } else if (response != null) {
         if (model) {
           throw invalid(partPath + ".functionResponse", "may appear only in a user turn");
@@ -237,8 +236,8 @@ final class GeminiRequestDecoder {
   }
 
   /**
-   * A signature on a non-thought part (Gemini puts them on function calls) travels as an empty
-   * Thinking part right before it, so that it can be reattached on the way back to Gemini.
+   * A signature on a text or media part travels as an empty Thinking part right before it, so that
+   * it can be reattached on the way back to Gemini. (A function call carries its own.)
    */
   private static void signatureBefore(String signature, List<ContentPart> out) {
     if (signature != null && !signature.isEmpty()) {
@@ -264,7 +263,7 @@ final class GeminiRequestDecoder {
     return new ContentPart.File(mime, data, null);
   }
 
-  private ContentPart.ToolCall functionCall(JsonNode call, String path) {
+  private ContentPart.ToolCall functionCall(JsonNode call, String path, String thoughtSignature) {
     String name = string(call, "name", path + ".name");
     if (name == null || name.isEmpty()) {
       throw invalid(path + ".name", "is required");
@@ -275,7 +274,8 @@ final class GeminiRequestDecoder {
     ContentPart.ToolCall toolCall = new ContentPart.ToolCall(
         id == null || id.isEmpty() ? "call_" + position : id,
         name,
-        args == null ? "{}" : GeminiJson.text(args));
+        args == null ? "{}" : GeminiJson.text(args),
+        thoughtSignature == null || thoughtSignature.isEmpty() ? null : thoughtSignature);
     unanswered.add(toolCall);
     return toolCall;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.StreamedChoices;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
@@ -44,6 +45,7 @@ final class GeminiRequestEncoder {
   private final List<Turn> turns = new ArrayList<>();
 
   static byte[] encode(ChatRequest request) {
+    StreamedChoices.requireOne(request); // the canonical stream could not tell the candidates apart
     return GeminiJson.bytes(new GeminiRequestEncoder().body(request));
   }
 
@@ -107,7 +109,10 @@ final class GeminiRequestEncoder {
       }
       List<OutPart> encoded = part(part, path);
       if (pendingSignature != null && !encoded.isEmpty()) {
-        encoded.get(0).json().put("thoughtSignature", pendingSignature);
+        ObjectNode first = encoded.get(0).json();
+        if (!first.has("thoughtSignature")) { // a call's own signature wins
+          first.put("thoughtSignature", pendingSignature);
+        }
         pendingSignature = null;
       }
       parts.addAll(encoded);
@@ -143,6 +148,9 @@ final class GeminiRequestEncoder {
         }
         functionCall.put("name", call.name());
         functionCall.set("args", GeminiJson.argsObject(call.argumentsJson()));
+        if (call.thoughtSignature() != null) {
+          json.put("thoughtSignature", call.thoughtSignature());
+        }
       }
       case ContentPart.ToolResult result -> {
         return toolResult(result, path);

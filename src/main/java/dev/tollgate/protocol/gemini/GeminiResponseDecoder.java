@@ -64,6 +64,8 @@ final class GeminiResponseDecoder {
   /**
    * Adds one Gemini part to {@code out}; returns the call when it was a function call. Gemini
    * rarely gives call ids, so they are synthesised from the response id and the call's position.
+   * A call keeps its own thought signature; a signature on a text or media part travels as an
+   * empty Thinking part right before it.
    */
   static ContentPart.ToolCall part(JsonNode part, String responseId, int callIndex, List<ContentPart> out) {
     String signature = text(part, "thoughtSignature");
@@ -82,13 +84,13 @@ final class GeminiResponseDecoder {
     }
     JsonNode call = GeminiFields.get(part, "functionCall");
     if (call != null && call.isObject()) {
-      signatureBefore(signature, out);
       String id = text(call, "id");
       JsonNode args = GeminiFields.get(call, "args");
       ContentPart.ToolCall toolCall = new ContentPart.ToolCall(
           id == null || id.isEmpty() ? callId(responseId, callIndex) : id,
           text(call, "name"),
-          args == null ? "{}" : GeminiJson.text(args));
+          args == null ? "{}" : GeminiJson.text(args),
+          signature == null || signature.isEmpty() ? null : signature);
       out.add(toolCall);
       return toolCall;
     }

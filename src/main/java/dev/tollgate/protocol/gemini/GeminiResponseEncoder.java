@@ -71,6 +71,9 @@ final class GeminiResponseEncoder {
           }
           functionCall.put("name", call.name());
           functionCall.set("args", GeminiJson.argsObject(call.argumentsJson()));
+          if (call.thoughtSignature() != null) {
+            json.put("thoughtSignature", call.thoughtSignature());
+          }
         }
         case ContentPart.Image image when image.isInline() -> {
           json = parts.addObject();
@@ -93,7 +96,9 @@ final class GeminiResponseEncoder {
         }
       }
       if (pendingSignature != null) {
-        json.put("thoughtSignature", pendingSignature);
+        if (!json.has("thoughtSignature")) { // a call's own signature wins
+          json.put("thoughtSignature", pendingSignature);
+        }
         pendingSignature = null;
       }
     }

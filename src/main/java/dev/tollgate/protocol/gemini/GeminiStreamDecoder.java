@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * One upstream {@code streamGenerateContent?alt=sse} stream → canonical events. Each SSE event is
  * a whole {@code GenerateContentResponse} carrying only new text; function calls arrive whole.
- * The hub's stream has one choice, so only candidate 0 is followed.
+ * The hub's stream has one choice, so only candidate 0 is followed (streamed requests for several
+ * are refused: {@link dev.tollgate.protocol.StreamedChoices}).
  *
  * <p>State that changes per chunk lives here: whether the answer started, calls counted, the
  * finish reason and the latest usage (Gemini repeats running totals, it never sends increments).
@@ -300,7 +301,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
           }
         }
         case ContentPart.ToolCall c -> {
-          out.accept(new StreamEvent.ToolCallStart(callCount, c.id(), c.name()));
+          out.accept(new StreamEvent.ToolCallStart(callCount, c.id(), c.name(), c.thoughtSignature()));
           out.accept(new StreamEvent.ToolArgsDelta(callCount, c.argumentsJson()));
           out.accept(new StreamEvent.BlockStop());
         }

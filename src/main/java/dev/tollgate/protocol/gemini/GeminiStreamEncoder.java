@@ -18,9 +18,10 @@ import java.util.Map;
  *
  * <p>SSE events end with {@code \r\n\r\n}, as Google's own server writes them; every SSE parser
  * accepts it. Gemini clients expect each function call whole, so calls are buffered and sent as
- * one chunk when the next call starts, at {@code BlockStop}, or at {@code Finish}. Thought parts
- * go out only when the request asked {@code includeThoughts}; bare signatures never do (a
- * signature from another vendor's stream means nothing to a Gemini client).
+ * one chunk when the next call starts, at {@code BlockStop}, or at {@code Finish}, with the
+ * call's thought signature. Thought parts go out only when the request asked {@code
+ * includeThoughts}; bare signatures never do (a signature from another vendor's stream means
+ * nothing to a Gemini client).
  */
 final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
 
@@ -40,11 +41,13 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
   private static final class PendingCall {
     final String id;
     final String name;
+    final String thoughtSignature;
     final StringBuilder args = new StringBuilder();
 
-    PendingCall(String id, String name) {
+    PendingCall(String id, String name, String thoughtSignature) {
       this.id = id;
       this.name = name;
+      this.thoughtSignature = thoughtSignature;
     }
   }
 
@@ -57,6 +60,12 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
   @Override
   public String contentType() {
     return jsonArray ? "application/json" : "text/event-stream";
+  }
+
+  /** A JSON array cannot hold an SSE comment, but whitespace between its tokens is valid JSON. */
+  @Override
+  public byte[] keepalive() {
+    return jsonArray ? new byte[] {'\n'} : ChatCodec.StreamEncoder.super.keepalive();
   }
 
   @Override
@@ -83,7 +92,7 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
       }
       case StreamEvent.ToolCallStart start -> {
         flushCalls(out);
-        pending.put(start.callIndex(), new PendingCall(start.id(), start.name()));
+        pending.put(start.callIndex(), new PendingCall(start.id(), start.name(), start.thoughtSignature()));
       }
       case StreamEvent.ToolArgsDelta delta -> {
         PendingCall call = pending.get(delta.callIndex());
@@ -153,12 +162,16 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
     ObjectNode chunk = chunk();
     ArrayNode parts = parts(chunk);
     for (PendingCall call : pending.values()) {
-      ObjectNode functionCall = parts.addObject().putObject("functionCall");
+      ObjectNode part = parts.addObject();
+      ObjectNode functionCall = part.putObject("functionCall");
       if (call.id != null) {
         functionCall.put("id", call.id);
       }
       functionCall.put("name", call.name);
       functionCall.set("args", GeminiJson.argsObject(call.args.toString()));
+      if (call.thoughtSignature != null) {
+        part.put("thoughtSignature", call.thoughtSignature); // the client must send it back (Gemini 3)
+      }
     }
     pending.clear();
     write(out, chunk);

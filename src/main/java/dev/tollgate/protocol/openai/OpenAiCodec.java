@@ -63,8 +63,8 @@ public final class OpenAiCodec implements ChatCodec {
   }
 
   @Override
-  public byte[] encodeResponse(ChatResponse response, String clientModel) {
-    return OpenAiResponseEncoder.encode(response, clientModel, clock);
+  public byte[] encodeResponse(ChatResponse response, String clientModel, AnswerOptions options) {
+    return OpenAiResponseEncoder.encode(response, clientModel, options.reasoningText(), clock);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.tollgate.protocol.openai;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.StreamedChoices;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
@@ -33,6 +34,7 @@ final class OpenAiRequestEncoder {
   }
 
   static byte[] encode(ChatRequest request, String upstreamModel) {
+    StreamedChoices.requireOne(request); // the canonical stream could not tell the choices apart
     ObjectNode body = OpenAiTree.object();
     body.put("model", upstreamModel);
     body.set("messages", messages(request));

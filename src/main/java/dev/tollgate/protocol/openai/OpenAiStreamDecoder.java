@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * not thread-safe.
  *
  * <ul>
- *   <li>Only choice 0 is converted: canonical stream events carry no choice index, so {@code n > 1}
- *       streams lose their other choices.
+ *   <li>Only choice 0 is converted: canonical stream events carry no choice index, which is why
+ *       encoders refuse streamed requests for several choices ({@link
+ *       dev.tollgate.protocol.StreamedChoices}).
  *   <li>Tool calls are keyed by {@code index}, never by id (§6.32): a new index starts a call,
  *       numbered densely from 0 in order of appearance; a repeated id is ignored; a call whose
  *       first fragment has no id gets a synthesised one (the event cannot wait for it).

@@ -20,7 +20,8 @@ import java.util.Map;
  * <p>The role chunk comes first (at Start, or before the first content if Start never came), every
  * chunk repeats id, object, created and model (the model the client asked for), and the stream ends
  * with {@code data: [DONE]} after Finish — or with an error data line and nothing more. Thinking
- * is dropped (not in the official API; strict clients reject unknown fields). The usage chunk is
+ * becomes {@code delta.reasoning_content} only when the client opted in (not in the official API;
+ * strict clients reject unknown fields). The usage chunk is
  * written only when the client asked for it and usage is known: the caller puts estimated usage
  * into Finish when the upstream sent none.
  */
@@ -31,6 +32,7 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
 
   private final String model;
   private final boolean includeUsage;
+  private final boolean reasoningText;
   private final Clock clock;
   private final Map<Integer, Integer> toolIndexByCall = new HashMap<>();
   private String id;
@@ -40,6 +42,7 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
   OpenAiStreamEncoder(ChatRequest request, ChatCodec.StreamOptions options, Clock clock) {
     this.model = request.model();
     this.includeUsage = options != null && options.includeUsage();
+    this.reasoningText = options != null && options.reasoningText();
     this.clock = clock;
   }
 
@@ -57,19 +60,11 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     try {
       switch (event) {
         case StreamEvent.Start start -> start(start.id(), out);
-        case StreamEvent.TextDelta text -> {
-          if (text.text() != null && !text.text().isEmpty()) {
-            started(out);
-            try (JsonGenerator json = chunk(out)) {
-              json.writeStringField("content", text.text());
-              endChunk(json, null);
-            }
-            out.write('\n');
-            out.write('\n');
-          }
-        }
+        case StreamEvent.TextDelta text -> delta("content", text.text(), out);
         case StreamEvent.ThinkingDelta thinking -> {
-          // Not part of the official API: dropped.
+          if (reasoningText) {
+            delta("reasoning_content", thinking.text(), out); // a signature alone has no place here
+          }
         }
         case StreamEvent.ToolCallStart call -> toolCallStart(call, out);
         case StreamEvent.ToolArgsDelta args -> toolArgs(args, out);
@@ -86,6 +81,20 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
       throw new UncheckedIOException(e);
     }
     return out.size() == 0 ? NOTHING : out.toByteArray();
+  }
+
+  /** A chunk whose delta holds one text field; nothing for empty text. */
+  private void delta(String field, String text, ByteArrayOutputStream out) throws IOException {
+    if (text == null || text.isEmpty()) {
+      return;
+    }
+    started(out);
+    try (JsonGenerator json = chunk(out)) {
+      json.writeStringField(field, text);
+      endChunk(json, null);
+    }
+    out.write('\n');
+    out.write('\n');
   }
 
   private void start(String upstreamId, ByteArrayOutputStream out) throws IOException {

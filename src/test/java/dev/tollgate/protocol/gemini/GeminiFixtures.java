@@ -181,7 +181,12 @@ final class GeminiFixtures {
         case ContentPart.Image i -> p.put("type", "image").put("mimeType", i.mimeType()).put("data", i.data()).put("url", i.url());
         case ContentPart.Audio a -> p.put("type", "audio").put("format", a.format()).put("data", a.data());
         case ContentPart.File f -> p.put("type", "file").put("mimeType", f.mimeType()).put("data", f.data()).put("filename", f.filename());
-        case ContentPart.ToolCall c -> p.put("type", "toolCall").put("id", c.id()).put("name", c.name()).put("argumentsJson", c.argumentsJson());
+        case ContentPart.ToolCall c -> {
+          p.put("type", "toolCall").put("id", c.id()).put("name", c.name()).put("argumentsJson", c.argumentsJson());
+          if (c.thoughtSignature() != null) {
+            p.put("thoughtSignature", c.thoughtSignature());
+          }
+        }
         case ContentPart.ToolResult r -> {
           p.put("type", "toolResult").put("callId", r.callId()).put("name", r.name()).put("isError", r.isError());
           p.set("content", parts(r.content()));

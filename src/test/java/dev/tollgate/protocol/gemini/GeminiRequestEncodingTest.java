@@ -197,6 +197,25 @@ class GeminiRequestEncodingTest {
   }
 
   @Test
+  void aCallsOwnThoughtSignatureGoesOnItsFunctionCallPartAndWinsOverABareOne() {
+    ChatRequest request = request(List.of(
+        user(text("Weather?")),
+        assistant(
+            new ContentPart.ToolCall("call_0", "get_weather", "{}", "own-0"),
+            new ContentPart.Thinking("", "bare", "gemini", false),
+            new ContentPart.ToolCall("call_1", "get_weather", "{}", "own-1"),
+            call("call_2", "get_time", "{}")),
+        tool(result("call_0", "{}"), result("call_1", "{}"), result("call_2", "{}"))));
+
+    JsonNode parts = encode(request).path("contents").get(1).path("parts");
+
+    assertThat(parts).isEqualTo(tree("""
+        [{"functionCall":{"id":"call_0","name":"get_weather","args":{}},"thoughtSignature":"own-0"},
+         {"functionCall":{"id":"call_1","name":"get_weather","args":{}},"thoughtSignature":"own-1"},
+         {"functionCall":{"id":"call_2","name":"get_time","args":{}}}]"""));
+  }
+
+  @Test
   void imagesInsideAToolResultFollowTheFunctionResponseInTheSameTurn() {
     ChatRequest request = request(List.of(
         user(text("Draw")),

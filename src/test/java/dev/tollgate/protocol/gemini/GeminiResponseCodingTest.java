@@ -163,6 +163,16 @@ class GeminiResponseCodingTest {
   }
 
   @Test
+  void aCallKeepsItsThoughtSignatureOnItsFunctionCallPart() {
+    ChatResponse response = new ChatResponse("r", "m", 1, List.of(new ChatResponse.Choice(0, List.of(
+        new ContentPart.ToolCall("c", "f", "{}", "s1")), FinishReason.TOOL_CALLS)), null);
+
+    JsonNode parts = tree(codec.encodeResponse(response, "m")).path("candidates").get(0).path("content").path("parts");
+
+    assertThat(parts).isEqualTo(tree("[{\"functionCall\":{\"id\":\"c\",\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"s1\"}]"));
+  }
+
+  @Test
   void aDecodedGeminiAnswerEncodesBackToTheSameShape() {
     ChatResponse decoded = codec.decodeResponse(bytes("response-encoded.gemini.json"), Canonical.ASKED);
 

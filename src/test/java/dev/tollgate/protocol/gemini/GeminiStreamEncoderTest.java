@@ -202,7 +202,7 @@ class GeminiStreamEncoderTest {
         "[{\"text\":\"Thinking about the weather.\",\"thought\":true}]",
         "[{\"text\":\"It is\"}]",
         "[{\"text\":\" 18 °C in Paris — 🌍 sunny.\"}]",
-        "[{\"functionCall\":{\"id\":\"call_mFq_0\",\"name\":\"get_weather\",\"args\":{\"city\":\"Rome\",\"days\":[1,2]}}}]",
+        "[{\"functionCall\":{\"id\":\"call_mFq_0\",\"name\":\"get_weather\",\"args\":{\"city\":\"Rome\",\"days\":[1,2]}},\"thoughtSignature\":\"c2ln\"}]",
         "[{\"functionCall\":{\"id\":\"call_mFq_1\",\"name\":\"get_time\",\"args\":{}}}]",
         "[]");
     assertThat(chunks.get(chunks.size() - 1).at("/usageMetadata/candidatesTokenCount").asLong()).isEqualTo(31);

@@ -26,13 +26,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden files for every direction between two different protocols: one rich request (system,
  * image, tool call and its result, tools, sampling) and one answer (text + tool call + cached and
  * reasoning usage) per protocol, converted through the hub. The expected files under
- * {@code golden/<from>-to-<to>/} were reviewed by hand against protocols.md §5; run with
+ * {@code golden/<from>-to-<to>/} were reviewed by hand against protocols.md §5 (answers to OpenAI
+ * clients once more with {@code reasoning_content} wanted); run with
  * {@code -Dgolden.update=true} to rewrite them after a deliberate change, then review the diff.
  */
 class CrossProtocolGoldenTest {
@@ -106,6 +108,18 @@ class CrossProtocolGoldenTest {
     ChatResponse answer = anthropic.decodeResponse(resource("structured/" + upstreamAnswer), asked);
     assertGolden("structured/" + name(from) + "-to-anthropic/response.json",
         CODECS.get(from).encodeResponse(answer, "client-model"));
+  }
+
+  /** An OpenAI client that opted in to {@code reasoning_content} reads the upstream's thinking there. */
+  @ParameterizedTest(name = "answer {0} → openai, reasoning_content wanted")
+  @EnumSource(value = WireProtocol.class, names = {"ANTHROPIC", "GEMINI"})
+  void answerWithReasoningTextIsConverted(WireProtocol to) throws IOException {
+    ChatRequest asked = CODECS.get(WireProtocol.OPENAI).decodeRequest(
+        resource("openai.request.json"), new ChatCodec.RequestTarget("client-model", false));
+    ChatResponse canonical = CODECS.get(to).decodeResponse(resource(name(to) + ".response.json"), asked);
+    byte[] out = CODECS.get(WireProtocol.OPENAI).encodeResponse(canonical, "client-model", new ChatCodec.AnswerOptions(true));
+
+    assertGolden("openai-to-" + name(to) + "/response.reasoning-content.json", out);
   }
 
   private static byte[] resource(String name) throws IOException {

@@ -178,11 +178,18 @@ class OpenAiRequestDecoderTest {
     assertThat(request.presencePenalty()).isEqualTo(0.5);
     assertThat(request.frequencyPenalty()).isEqualTo(-0.5);
     assertThat(request.seed()).isEqualTo(42L);
-    assertThat(request.n()).isEqualTo(2);
+    assertThat(request.n()).isEqualTo(1);
     assertThat(request.reasoning()).isEqualTo(new Reasoning("low", null, false));
     assertThat(request.user()).isEqualTo("user-7");
     assertThat(request.stream()).isTrue();
     assertThat(request.topK()).isNull();
+  }
+
+  @Test
+  void severalChoicesAreDecodedStreamedOrNot() {
+    // Refusing a converted stream of several choices is the encoders' job (StreamedChoicesTest).
+    assertThat(decode(request("\"n\":2")).n()).isEqualTo(2);
+    assertThat(decode(request("\"n\":2,\"stream\":true")).n()).isEqualTo(2);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.core.ObjectMappers;
 import com.openai.models.chat.completions.ChatCompletion;
+import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatResponse;
@@ -137,12 +138,37 @@ class OpenAiResponseCodecTest {
   }
 
   @Test
-  void thinkingIsNotSentToOpenAiClients() {
+  void thinkingIsNotSentToOpenAiClientsByDefault() {
     ChatResponse response = new ChatResponse("chatcmpl-1", "g", 1, List.of(new ChatResponse.Choice(0,
         List.of(new ContentPart.Thinking("secret", "sig", "anthropic", false), new ContentPart.Text("answer")), FinishReason.STOP)), null);
 
     var message = json(CODEC.encodeResponse(response, "alias")).at("/choices/0/message");
 
     assertThat(message).isEqualTo(jsonText("{\"role\":\"assistant\",\"content\":\"answer\",\"refusal\":null}"));
+  }
+
+  @Test
+  void withReasoningTextThinkingBecomesReasoningContentAndRedactedThinkingStaysOut() {
+    ChatResponse response = new ChatResponse("chatcmpl-1", "g", 1, List.of(new ChatResponse.Choice(0, List.of(
+        new ContentPart.Thinking("First this. ", "sig", "anthropic", false),
+        new ContentPart.Thinking(null, "ciphertext", "anthropic", true),
+        new ContentPart.Thinking("Then that.", null, "gemini", false),
+        new ContentPart.Text("answer")), FinishReason.STOP)), new TokenUsage(5, 0, 0, 9, 4));
+
+    var body = json(CODEC.encodeResponse(response, "alias", new ChatCodec.AnswerOptions(true)));
+
+    assertThat(body.at("/choices/0/message")).isEqualTo(jsonText(
+        "{\"role\":\"assistant\",\"content\":\"answer\",\"reasoning_content\":\"First this. Then that.\",\"refusal\":null}"));
+    assertThat(body.at("/usage/completion_tokens_details/reasoning_tokens").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void withoutThinkingThereIsNoReasoningContentEvenWhenWanted() {
+    ChatResponse response = new ChatResponse("chatcmpl-1", "g", 1, List.of(new ChatResponse.Choice(0,
+        List.of(new ContentPart.Text("answer")), FinishReason.STOP)), null);
+
+    var message = json(CODEC.encodeResponse(response, "alias", new ChatCodec.AnswerOptions(true))).at("/choices/0/message");
+
+    assertThat(message.has("reasoning_content")).isFalse();
   }
 }

@@ -96,12 +96,34 @@ class OpenAiStreamEncoderTest {
   }
 
   @Test
-  void thinkingAndBlockStopsWriteNothing() {
+  void thinkingAndBlockStopsWriteNothingByDefault() {
     ChatCodec.StreamEncoder encoder = CODEC.newStreamEncoder(REQUEST, WITHOUT_USAGE);
     encoder.encode(new Start("x", "m", null));
 
     assertThat(encoder.encode(new StreamEvent.ThinkingDelta("hmm", null))).isEmpty();
     assertThat(encoder.encode(new StreamEvent.BlockStop())).isEmpty();
+  }
+
+  @Test
+  void withReasoningTextThinkingBecomesReasoningContentDeltasAndTheSdkStillReadsTheStream() throws Exception {
+    ChatCodec.StreamOptions options = new ChatCodec.StreamOptions(false, false, true);
+    List<String> data = dataLines(encode(List.of(
+        new Start("chatcmpl-1", "m", null),
+        new StreamEvent.ThinkingDelta("Weather ", null),
+        new StreamEvent.ThinkingDelta("first.", null),
+        new StreamEvent.ThinkingDelta(null, "sig"),
+        new StreamEvent.BlockStop(),
+        new StreamEvent.TextDelta("Sunny."),
+        new Finish(FinishReason.STOP, new TokenUsage(5, 0, 0, 9, 4))), options));
+
+    assertThat(data).hasSize(6); // role, two reasoning deltas, text, finish, [DONE]: a signature alone writes nothing
+    assertThat(data.get(1)).contains("\"delta\":{\"reasoning_content\":\"Weather \"}");
+    assertThat(data.get(2)).contains("\"delta\":{\"reasoning_content\":\"first.\"}");
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    for (String line : data.subList(0, data.size() - 1)) {
+      accumulator.accumulate(ObjectMappers.jsonMapper().readValue(line, ChatCompletionChunk.class).validate());
+    }
+    assertThat(accumulator.chatCompletion().choices().get(0).message().content()).contains("Sunny.");
   }
 
   @Test
