@@ -164,7 +164,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
         surfaced.put(index, type);
         String thinking = AnthropicJson.text(block, "thinking");
         if (thinking != null && !thinking.isEmpty()) {
-          out.accept(new StreamEvent.ThinkingDelta(thinking, null));
+          out.accept(new StreamEvent.ThinkingDelta(thinking, null, ThinkingSignature.ANTHROPIC));
         }
       }
       case "tool_use" -> {
@@ -263,8 +263,8 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
     switch (delta.type()) {
       case "text_delta" -> emitIfPresent(delta.text(), t -> new StreamEvent.TextDelta(t));
-      case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null));
-      case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s));
+      case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null, ThinkingSignature.ANTHROPIC));
+      case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s, ThinkingSignature.ANTHROPIC));
       case "input_json_delta" -> {
         if (isAnswerBlock(index)) {
           if (delta.partialJson() != null) {

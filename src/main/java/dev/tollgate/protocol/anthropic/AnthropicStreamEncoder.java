@@ -68,7 +68,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
     switch (event) {
       case StreamEvent.Start start -> start(start.id(), start.model(), start.inputUsage());
       case StreamEvent.TextDelta delta -> text(delta.text());
-      case StreamEvent.ThinkingDelta delta -> thinking(delta.text(), delta.signature());
+      case StreamEvent.ThinkingDelta delta -> thinking(delta.text(), delta.signature(), delta.vendor());
       case StreamEvent.ToolCallStart call -> toolCallStart(call.callIndex(), call.id(), call.name());
       case StreamEvent.ToolArgsDelta delta -> toolArgs(delta.callIndex(), delta.json());
       case StreamEvent.BlockStop stop -> closeOpenBlock();
@@ -116,10 +116,10 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
 
   /**
    * A signature closes its thinking block on Anthropic's wire. Signatures reaching this encoder
-   * never come from Anthropic (an Anthropic client on an Anthropic channel is relayed as is) and
-   * the event does not say whose they are, so they carry the gateway prefix of an unknown vendor.
+   * come from another vendor (an Anthropic client on an Anthropic channel is relayed as is), so
+   * they carry the gateway prefix naming it: sent back, they go to that vendor, never to Anthropic.
    */
-  private void thinking(String text, String signature) {
+  private void thinking(String text, String signature, String vendor) {
     start(null, null, null);
     if (open != Block.THINKING) {
       closeOpenBlock();
@@ -130,7 +130,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
       delta("thinking_delta", "thinking", text);
     }
     if (signature != null && !signature.isEmpty()) {
-      delta("signature_delta", "signature", ThinkingSignature.forClient(ThinkingSignature.UNKNOWN, signature));
+      delta("signature_delta", "signature", ThinkingSignature.forClient(vendor, signature));
     }
   }
 

@@ -11,8 +11,12 @@ public sealed interface StreamEvent {
 
   record TextDelta(String text) implements StreamEvent {}
 
-  /** Reasoning text, or (text null) the signature that closes a thinking block. */
-  record ThinkingDelta(String text, String signature) implements StreamEvent {}
+  /**
+   * Reasoning text, or (text null) the signature that closes a thinking block. {@code vendor}
+   * says whose signature it is (as on {@code ContentPart.Thinking}), so that a client of another
+   * protocol can hand it back to the right upstream; null when unknown.
+   */
+  record ThinkingDelta(String text, String signature, String vendor) implements StreamEvent {}
 
   /**
    * A tool call began; {@code callIndex} counts calls within the answer from 0. {@code

@@ -153,6 +153,9 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     return true;
   }
 
+  /** Whose thinking signatures these are (ContentPart.Thinking's vendor). */
+  private static final String VENDOR = "gemini";
+
   private static final String[] PLAIN_TEXT_EXCLUDES = {
     "\"functionCall\"", "\"thought", "\"error\"", "\"promptFeedback\"", "\"inlineData\"", "\"fileData\"",
     "\"executableCode\"", "\"codeExecutionResult\"", "_"
@@ -294,10 +297,10 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
         case ContentPart.Text text -> out.accept(new StreamEvent.TextDelta(text.text()));
         case ContentPart.Thinking thinking -> {
           if (!thinking.text().isEmpty()) {
-            out.accept(new StreamEvent.ThinkingDelta(thinking.text(), null));
+            out.accept(new StreamEvent.ThinkingDelta(thinking.text(), null, VENDOR));
           }
           if (thinking.signature() != null) {
-            out.accept(new StreamEvent.ThinkingDelta(null, thinking.signature()));
+            out.accept(new StreamEvent.ThinkingDelta(null, thinking.signature(), VENDOR));
           }
         }
         case ContentPart.ToolCall c -> {

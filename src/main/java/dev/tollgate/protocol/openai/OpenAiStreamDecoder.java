@@ -246,7 +246,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
         reasoning = OpenAiTree.text(delta, "reasoning");
       }
       if (reasoning != null && !reasoning.isEmpty()) {
-        out.accept(new StreamEvent.ThinkingDelta(reasoning, null));
+        out.accept(new StreamEvent.ThinkingDelta(reasoning, null, null));
       }
       emitText(OpenAiTree.text(delta, "content"), out);
       emitText(OpenAiTree.text(delta, "refusal"), out);

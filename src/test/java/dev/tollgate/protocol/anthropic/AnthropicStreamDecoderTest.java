@@ -125,8 +125,8 @@ class AnthropicStreamDecoderTest {
         """));
 
     assertThat(events).containsExactly(
-        new StreamEvent.ThinkingDelta("Let me think", null),
-        new StreamEvent.ThinkingDelta(null, "EqQB"),
+        new StreamEvent.ThinkingDelta("Let me think", null, "anthropic"),
+        new StreamEvent.ThinkingDelta(null, "EqQB", "anthropic"),
         new StreamEvent.BlockStop(),
         new StreamEvent.Finish(FinishReason.OTHER, TokenUsage.ZERO));
   }

@@ -204,8 +204,8 @@ class AnthropicStreamEncoderTest {
   void thinkingStreamsAsAThinkingBlockWithAPrefixedSignature() {
     List<Sse> events = parse(encode(List.of(
         new StreamEvent.Start("x", "m", null),
-        new StreamEvent.ThinkingDelta("hmm", null),
-        new StreamEvent.ThinkingDelta(null, "SIG"),
+        new StreamEvent.ThinkingDelta("hmm", null, "gemini"),
+        new StreamEvent.ThinkingDelta(null, "SIG", "gemini"),
         new StreamEvent.TextDelta("answer"),
         new StreamEvent.Finish(FinishReason.STOP, null))));
 
@@ -214,7 +214,18 @@ class AnthropicStreamEncoderTest {
     events.stream().filter(e -> e.name().equals("content_block_delta")).forEach(e -> deltas.add(e.data().get("delta").toString()));
     assertThat(deltas).contains(
         "{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}",
-        "{\"type\":\"signature_delta\",\"signature\":\"tg1:unknown:SIG\"}");
+        "{\"type\":\"signature_delta\",\"signature\":\"tg1:gemini:SIG\"}");
+  }
+
+  @Test
+  void aSignatureOfUnknownOriginIsStillPrefixedSoItNeverReachesAnthropic() {
+    List<Sse> events = parse(encode(List.of(
+        new StreamEvent.Start("x", "m", null),
+        new StreamEvent.ThinkingDelta(null, "SIG", null),
+        new StreamEvent.Finish(FinishReason.STOP, null))));
+
+    assertThat(events.stream().filter(e -> e.name().equals("content_block_delta")).map(e -> e.data().get("delta").toString()))
+        .containsExactly("{\"type\":\"signature_delta\",\"signature\":\"tg1:unknown:SIG\"}");
   }
 
   @Test

@@ -18,7 +18,7 @@ class GeminiStreamDecoderTest {
 
   private static final List<StreamEvent> EXPECTED = List.of(
       new StreamEvent.Start("mFq", "gemini-2.5-flash", new TokenUsage(120, 0, 0, 0, 0)),
-      new StreamEvent.ThinkingDelta("Thinking about the weather.", null),
+      new StreamEvent.ThinkingDelta("Thinking about the weather.", null, "gemini"),
       new StreamEvent.TextDelta("It is"),
       new StreamEvent.TextDelta(" 18 °C in Paris — 🌍 sunny."),
       new StreamEvent.ToolCallStart(0, "call_mFq_0", "get_weather", "c2ln"),

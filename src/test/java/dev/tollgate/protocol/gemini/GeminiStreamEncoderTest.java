@@ -29,8 +29,8 @@ class GeminiStreamEncoderTest {
   /** Text, a thought, two calls (the first with arguments in pieces, the second with invalid JSON), the end. */
   private static final List<StreamEvent> ANSWER = List.of(
       new StreamEvent.Start("resp-1", "upstream-model", null),
-      new StreamEvent.ThinkingDelta("Pondering.", null),
-      new StreamEvent.ThinkingDelta(null, "sig"),
+      new StreamEvent.ThinkingDelta("Pondering.", null, "gemini"),
+      new StreamEvent.ThinkingDelta(null, "sig", "gemini"),
       new StreamEvent.TextDelta("It is"),
       new StreamEvent.TextDelta(" 18 °C."),
       new StreamEvent.BlockStop(),
@@ -135,8 +135,8 @@ class GeminiStreamEncoderTest {
 
   @Test
   void thoughtsAreSentOnlyWhenTheRequestAskedForThem() {
-    List<StreamEvent> events = List.of(new StreamEvent.ThinkingDelta("Pondering.", null),
-        new StreamEvent.ThinkingDelta(null, "sig"), new StreamEvent.Finish(FinishReason.STOP, null));
+    List<StreamEvent> events = List.of(new StreamEvent.ThinkingDelta("Pondering.", null, "gemini"),
+        new StreamEvent.ThinkingDelta(null, "sig", "gemini"), new StreamEvent.Finish(FinishReason.STOP, null));
 
     List<JsonNode> with = sseChunks(encodeAll(encoder(true, false), events));
     List<JsonNode> without = sseChunks(encodeAll(encoder(false, false), events));

@@ -150,7 +150,7 @@ class OpenAiStreamDecoderTest {
   void vendorReasoningBecomesThinking(String field) {
     List<StreamEvent> events = decode(sse(chunk("{\"" + field + "\":\"let me think\"}", null), chunk("{\"content\":\"ok\"}", "\"stop\"")));
 
-    assertThat(events).containsSubsequence(new ThinkingDelta("let me think", null), new TextDelta("ok"));
+    assertThat(events).containsSubsequence(new ThinkingDelta("let me think", null, null), new TextDelta("ok"));
   }
 
   @Test

@@ -100,7 +100,7 @@ class OpenAiStreamEncoderTest {
     ChatCodec.StreamEncoder encoder = CODEC.newStreamEncoder(REQUEST, WITHOUT_USAGE);
     encoder.encode(new Start("x", "m", null));
 
-    assertThat(encoder.encode(new StreamEvent.ThinkingDelta("hmm", null))).isEmpty();
+    assertThat(encoder.encode(new StreamEvent.ThinkingDelta("hmm", null, "gemini"))).isEmpty();
     assertThat(encoder.encode(new StreamEvent.BlockStop())).isEmpty();
   }
 
@@ -109,9 +109,9 @@ class OpenAiStreamEncoderTest {
     ChatCodec.StreamOptions options = new ChatCodec.StreamOptions(false, false, true);
     List<String> data = dataLines(encode(List.of(
         new Start("chatcmpl-1", "m", null),
-        new StreamEvent.ThinkingDelta("Weather ", null),
-        new StreamEvent.ThinkingDelta("first.", null),
-        new StreamEvent.ThinkingDelta(null, "sig"),
+        new StreamEvent.ThinkingDelta("Weather ", null, "gemini"),
+        new StreamEvent.ThinkingDelta("first.", null, "gemini"),
+        new StreamEvent.ThinkingDelta(null, "sig", "gemini"),
         new StreamEvent.BlockStop(),
         new StreamEvent.TextDelta("Sunny."),
         new Finish(FinishReason.STOP, new TokenUsage(5, 0, 0, 9, 4))), options));
