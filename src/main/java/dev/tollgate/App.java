@@ -14,7 +14,10 @@ import dev.tollgate.db.DatabaseMonitor;
 import dev.tollgate.db.Sql;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
+import dev.tollgate.relay.ChannelDisabler;
+import dev.tollgate.relay.ChannelHealth;
 import dev.tollgate.relay.ChannelRouter;
+import dev.tollgate.relay.Failover;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
 import dev.tollgate.relay.ImageFetchPolicy;
@@ -67,6 +70,7 @@ public final class App implements AutoCloseable {
   private final ExecutorService blocking;
   private final ChannelCatalog catalog;
   private final UsageWriter usageWriter;
+  private final ChannelHealth channelHealth;
   private final InFlight inFlight = new InFlight();
   private final Vertx vertx;
   private final List<HttpClientAgent> upstreamClients = new CopyOnWriteArrayList<>();
@@ -94,6 +98,10 @@ public final class App implements AutoCloseable {
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
         stores.keys(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
     ChannelRouter router = new ChannelRouter(catalog);
+    TollgateConfig.Routing routing = config.routing();
+    this.channelHealth = new ChannelHealth(routing.circuit(), clock, routing.deadlineMs());
+    ChannelDisabler disabler = new ChannelDisabler(stores.channels(), catalog, blocking);
+    Failover failover = new Failover(routing, channelHealth, disabler);
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     Metering metering = new Metering(usageWriter, new TokenEstimator());
@@ -118,8 +126,8 @@ public final class App implements AutoCloseable {
       upstreamClients.add(client);
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
-          loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-          16 * 1024 * 1024);
+          loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
+          clock, 16 * 1024 * 1024);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
     };
 
@@ -160,6 +168,11 @@ public final class App implements AutoCloseable {
 
   public ChannelCatalog catalog() {
     return catalog;
+  }
+
+  /** The circuit of every channel this node has called (for the admin API). */
+  public ChannelHealth channelHealth() {
+    return channelHealth;
   }
 
   /**

@@ -70,7 +70,7 @@ public final class Metering {
             cx.elapsedMillis(),
             status,
             error == null ? null : error.wireName(),
-            List.of()));
+            cx.attempts == null ? List.of() : cx.attempts.close()));
   }
 
   /** For answers whose completion cannot be counted (nothing generated, or usage expected). */
