@@ -16,6 +16,7 @@ import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelDisabler;
 import dev.tollgate.relay.ChannelHealth;
+import dev.tollgate.relay.ChannelProbe;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.Failover;
 import dev.tollgate.relay.ChatRelays;
@@ -71,6 +72,7 @@ public final class App implements AutoCloseable {
   private final ChannelCatalog catalog;
   private final UsageWriter usageWriter;
   private final ChannelHealth channelHealth;
+  private ChannelProbe probe;
   private final InFlight inFlight = new InFlight();
   private final Vertx vertx;
   private final List<HttpClientAgent> upstreamClients = new CopyOnWriteArrayList<>();
@@ -144,6 +146,12 @@ public final class App implements AutoCloseable {
       stop(); // the port may be taken: release threads, pool and database before failing
       throw e;
     }
+    if (routing.probeIntervalSeconds() > 0) {
+      HttpClientAgent probeClient = vertx.createHttpClient(clientOptions);
+      upstreamClients.add(probeClient);
+      probe = new ChannelProbe(vertx, probeClient, catalog, channelHealth, disabler, providers, timeouts)
+          .start(routing.probeIntervalSeconds() * 1000L);
+    }
     LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
         database.dialect(), database.describe());
@@ -196,6 +204,9 @@ public final class App implements AutoCloseable {
       }
     } catch (Exception e) {
       LOG.warn("server shutdown: {}", e.toString());
+    }
+    if (probe != null) {
+      probe.close();
     }
     try {
       for (HttpClientAgent client : upstreamClients) {
