@@ -23,6 +23,8 @@ final class Attempts {
   static final String DEADLINE = "deadline";
   static final String CANCELLED = "cancelled";
   static final String UNSUPPORTED = "unsupported";
+  /** The request could not be expressed for this channel's upstream (nothing was sent). */
+  static final String UNCONVERTIBLE = "unconvertible";
 
   private final Failover policy;
   private final List<Channel> candidates;
@@ -112,7 +114,7 @@ final class Attempts {
     }
   }
 
-  /** The call ended without a verdict on the upstream: {@link #CANCELLED}, {@link #UNSUPPORTED}. */
+  /** The call ended without a verdict on the upstream: {@link #CANCELLED}, {@link #UNSUPPORTED}, … */
   void abandoned(String why) {
     end(null, why, Verdict.NEITHER);
   }

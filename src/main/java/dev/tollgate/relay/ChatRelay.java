@@ -204,6 +204,7 @@ public final class ChatRelay {
             LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), err);
           }
           DroppedParams.show(rc.response(), List.of()); // an earlier channel's conversion is not this answer's
+          cx.attempts.abandoned(Attempts.UNCONVERTIBLE);
           reject(rc, cx, GatewayError.from(err)); // the request cannot be expressed for this upstream
         });
   }
@@ -343,8 +344,10 @@ public final class ChatRelay {
       metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
-    // An upstream 4xx is the client's problem, passed through as the upstream worded it.
-    metering.record(cx, status, ErrorCode.INVALID_REQUEST, null, false, Metering.NOTHING);
+    // An upstream 4xx is the client's problem (or, for a 429, the answer once every channel is
+    // busy), passed through as the upstream worded it.
+    metering.record(cx, status, status == 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST, null, false,
+        Metering.NOTHING);
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
     response.setStatusCode(status);
     response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);

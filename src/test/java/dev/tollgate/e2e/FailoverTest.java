@@ -157,6 +157,7 @@ class FailoverTest {
     assertThat(response.headers().firstValue("retry-after")).hasValue("1");
     assertThat(response.body()).contains("rate_limit_exceeded");
     assertThat(record(response).attempts()).extracting(Attempt::status).containsExactly(429, 429);
+    assertThat(record(response).errorCode()).isEqualTo("rate_limited");
   }
 
   @Test
