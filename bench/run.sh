@@ -6,7 +6,10 @@
 # for non-streaming and streaming (SSE) POST /v1/chat/completions, and prints req/s, p50, p99
 # and the ratio tollgate / nginx-proxy. Mode `convert` measures Tollgate alone, streaming, for each
 # client protocol -> upstream protocol direction (OpenAI, Anthropic, Gemini stand-ins), as req/s,
-# SSE events/s and MB/s, with the ratio of each to the OpenAI passthrough of the same run.
+# SSE events/s and MB/s, with the ratio of each to the OpenAI passthrough of the same run. Mode
+# `failover` measures Tollgate alone, non-streaming, on a model served by two channels (both
+# healthy; weighted routing, circuits and attempt bookkeeping on the path), with the ratio to the
+# single-channel non-stream figure of the same run.
 # See bench/README.md.
 #
 # Settings (environment):
@@ -18,7 +21,7 @@
 #                               is warmed up this long first, then BENCH_WARMUP before each measured run
 #   BENCH_TIMEOUT=10s           wrk per-request timeout (a timeout counts as an error)
 #   BENCH_TARGETS="upstream nginx-proxy tollgate"
-#   BENCH_MODES="non-stream stream convert"   (convert needs the tollgate target)
+#   BENCH_MODES="non-stream failover stream convert"   (failover and convert need the tollgate target)
 #   BENCH_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai
 #                     anthropic-anthropic gemini-gemini"   convert mode: CLIENT-UPSTREAM protocols;
 #                               openai-openai (the passthrough baseline) is always run first
@@ -53,7 +56,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 TOLLGATE_WARMUP=${BENCH_TOLLGATE_WARMUP:-10s}
 REQ_TIMEOUT=${BENCH_TIMEOUT:-10s}
 TARGETS=${BENCH_TARGETS:-upstream nginx-proxy tollgate}
-MODES=${BENCH_MODES:-non-stream stream convert}
+MODES=${BENCH_MODES:-non-stream failover stream convert}
 ALL_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai anthropic-anthropic gemini-gemini"
 DIRECTIONS=${BENCH_DIRECTIONS:-$ALL_DIRECTIONS}
 CONVERT_TARGET=${BENCH_CONVERT_TARGET:-0.7}
@@ -94,15 +97,17 @@ for t in $TARGETS; do
   case "$t" in upstream | nginx-proxy | tollgate) ;; *) die "unknown target '$t' in BENCH_TARGETS" ;; esac
 done
 for m in $MODES; do
-  case "$m" in non-stream | stream | convert) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
+  case "$m" in non-stream | stream | convert | failover) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
 done
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 has_mode() { [[ " $MODES " == *" $1 "* ]]; }
-if has_mode convert && ! has_target tollgate; then
-  [ -z "${BENCH_MODES:-}" ] || die "mode convert measures Tollgate only: add tollgate to BENCH_TARGETS"
-  MODES=$(echo " $MODES " | sed 's/ convert / /; s/^ *//; s/ *$//') # default modes, no Tollgate
-fi
-PROXY_MODES=$(for m in $MODES; do [ "$m" = convert ] || echo "$m"; done | paste -sd' ' -)
+for m in convert failover; do
+  if has_mode "$m" && ! has_target tollgate; then
+    [ -z "${BENCH_MODES:-}" ] || die "mode $m measures Tollgate only: add tollgate to BENCH_TARGETS"
+    MODES=$(echo " $MODES " | sed "s/ $m / /; s/^ *//; s/ *\$//") # default modes, no Tollgate
+  fi
+done
+PROXY_MODES=$(for m in $MODES; do case "$m" in convert | failover) ;; *) echo "$m" ;; esac; done | paste -sd' ' -)
 # convert directions: CLIENT-UPSTREAM, each one of openai anthropic gemini; passthrough baseline first
 for d in $DIRECTIONS; do
   [[ "$d" =~ ^(openai|anthropic|gemini)-(openai|anthropic|gemini)$ ]] \
@@ -239,6 +244,7 @@ cp "$WORK/upstream-sse.txt" "$WORK/upstream-openai.txt"
 
 printf '%s' '{"model":"bench-json","messages":[{"role":"user","content":"Say hello"}]}' >"$WORK/body-non-stream.json"
 printf '%s' '{"model":"bench-sse","stream":true,"messages":[{"role":"user","content":"Say hello"}]}' >"$WORK/body-stream.json"
+printf '%s' '{"model":"bench-failover","messages":[{"role":"user","content":"Say hello"}]}' >"$WORK/body-failover.json"
 
 # convert mode: the model that routes to each stand-in, and each client protocol's streaming request
 model_of() { case "$1" in openai) echo bench-sse ;; anthropic) echo bench-anthropic ;; gemini) echo bench-gemini ;; esac; }
@@ -476,6 +482,15 @@ if has_target tollgate; then
   tg admin channel add --name bench-sse --type openai --base-url "http://127.0.0.1:$UP_SSE_PORT/v1" \
     --key sk-upstream-dummy --models bench-sse >>"$TG_DIR/setup.log" 2>&1 \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add bench-sse failed"; }
+  if has_mode failover; then
+    # Two channels of one model, same priority and weight, both on the JSON stand-in: every request
+    # is routed by weighted order and watched by both circuits; none fails over (both are healthy).
+    for ch in bench-failover-a bench-failover-b; do
+      tg admin channel add --name "$ch" --type openai --base-url "http://127.0.0.1:$UP_JSON_PORT/v1" \
+        --key sk-upstream-dummy --models bench-failover >>"$TG_DIR/setup.log" 2>&1 \
+        || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add $ch failed"; }
+    done
+  fi
   if has_mode convert; then
     tg admin channel add --name bench-anthropic --type anthropic --base-url "http://127.0.0.1:$UP_ANTHROPIC_PORT" \
       --key sk-upstream-dummy --models bench-anthropic >>"$TG_DIR/setup.log" 2>&1 \
@@ -515,11 +530,20 @@ fi
 # request_of target mode: the request wrk and curl send, in REQ_URL, REQ_PATH, REQ_BODY (a file),
 # REQ_HDRS (array of "Name: value"), REQ_CLIENT (what the answer must look like: json, openai,
 # anthropic, gemini) and REQ_STANDIN (the stand-in's answer, to tell passthrough from conversion).
-# Modes: non-stream, stream, and convert-CLIENT-UPSTREAM (one convert direction, Tollgate only).
+# Modes: non-stream, stream, failover (Tollgate only), and convert-CLIENT-UPSTREAM (one convert
+# direction, Tollgate only).
 request_of() {
   local target=$1 mode=$2 port
   REQ_HDRS=()
   case "$mode" in
+    failover)
+      port=$TOLLGATE_PORT
+      REQ_PATH=/v1/chat/completions
+      REQ_BODY=$WORK/body-failover.json
+      REQ_HDRS+=("Authorization: Bearer $KEY")
+      REQ_CLIENT=json
+      REQ_STANDIN=$WORK/upstream-json.txt
+      ;;
     non-stream | stream)
       case "$target/$mode" in
         upstream/non-stream) port=$UP_JSON_PORT ;;
@@ -797,6 +821,16 @@ for mode in $MODES; do
     check_response tollgate convert-openai-openai after
     continue
   fi
+  if [ "$mode" = failover ]; then
+    # Two channels, then the single-channel non-stream baseline once more: the ratio is to the mean
+    # of the baseline runs of this run (its non-stream mode, when it ran, and this one).
+    measure tollgate failover
+    check_response tollgate non-stream again
+    [ "$(seconds_of "$WARMUP")" -eq 0 ] || run_wrk tollgate non-stream "$WARMUP" warmup
+    run_wrk tollgate non-stream "$DURATION" remeasure
+    check_response tollgate non-stream after
+    continue
+  fi
   for target in upstream nginx-proxy tollgate; do
     has_target "$target" || continue
     measure "$target" "$mode"
@@ -874,6 +908,23 @@ report_convert() {
   for n in "${DIR_NOTES[@]}"; do echo "$n"; done
 }
 
+# failover mode: two channels for one model vs one, Tollgate alone, non-streaming
+report_failover() {
+  local f=tollgate/failover b1=tollgate/non-stream b2=tollgate/non-stream@end base runs cpu_us cores key label
+  base=$(awk -v a="${RES_RPS[$b1]:-}" -v b="${RES_RPS[$b2]}" 'BEGIN { if (a == "") print b; else printf "%.4f", (a + b) / 2 }')
+  runs=$(if [ -n "${RES_RPS[$b1]:-}" ]; then printf '%.0f (non-stream mode) and %.0f (end of failover mode)' "${RES_RPS[$b1]}" "${RES_RPS[$b2]}"; \
+    else printf '%.0f (end of failover mode)' "${RES_RPS[$b2]}"; fi)
+  echo "failover: Tollgate alone, non-streaming; 2 channels of one model (same priority and weight, both healthy)"
+  printf '%-24s %10s %10s %10s %12s %6s\n' channels 'req/s' p50 p99 'cpu us/req' cores
+  for key in $f $b2; do
+    [ "$key" = "$f" ] && label="2 (bench-failover)" || label="1 (bench-json, at end)"
+    read -r cpu_us cores <<<"${RES_CPU[$key]}"
+    printf '%-24s %10.0f %10s %10s %11s %6s\n' "$label" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
+  done
+  echo "ratio 2 channels / 1 channel (req/s): $(awk -v a="${RES_RPS[$f]}" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" \
+    "(single-channel non-stream: mean of $runs req/s)"
+}
+
 report() {
   echo "Tollgate benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "machine: $(nproc) cores, $(uname -sr); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2); $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
@@ -913,8 +964,12 @@ report() {
     done
     echo "cpu per request tollgate/nginx-proxy: $(IFS=,; echo "${cpu[*]}" | sed 's/,/, /g')"
   fi
-  if has_mode convert; then
+  if has_mode failover; then
     [ -z "$PROXY_MODES" ] || echo
+    report_failover
+  fi
+  if has_mode convert; then
+    { [ -z "$PROXY_MODES" ] && ! has_mode failover; } || echo
     report_convert
   fi
   local n

@@ -14,7 +14,11 @@ import dev.tollgate.db.DatabaseMonitor;
 import dev.tollgate.db.Sql;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
+import dev.tollgate.relay.ChannelDisabler;
+import dev.tollgate.relay.ChannelHealth;
+import dev.tollgate.relay.ChannelProbe;
 import dev.tollgate.relay.ChannelRouter;
+import dev.tollgate.relay.Failover;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
 import dev.tollgate.relay.ImageFetchPolicy;
@@ -70,6 +74,8 @@ public final class App implements AutoCloseable {
   private final ExecutorService blocking;
   private final ChannelCatalog catalog;
   private final UsageWriter usageWriter;
+  private final ChannelHealth channelHealth;
+  private ChannelProbe probe;
   private final InFlight inFlight = new InFlight();
   private final Vertx vertx;
   private final List<HttpClientAgent> upstreamClients = new CopyOnWriteArrayList<>();
@@ -97,6 +103,10 @@ public final class App implements AutoCloseable {
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
         stores.keys(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
     ChannelRouter router = new ChannelRouter(catalog);
+    TollgateConfig.Routing routing = config.routing();
+    this.channelHealth = new ChannelHealth(routing.circuit(), clock, routing.deadlineMs());
+    ChannelDisabler disabler = new ChannelDisabler(stores.channels(), catalog, blocking);
+    Failover failover = new Failover(routing, channelHealth, disabler);
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     Metering metering = new Metering(usageWriter, new TokenEstimator());
@@ -124,8 +134,8 @@ public final class App implements AutoCloseable {
       upstreamClients.add(client);
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
-          loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-          signatures, config.protocols().openai().reasoningContent(), streams);
+          loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
+          clock, signatures, config.protocols().openai().reasoningContent(), streams);
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
     };
 
@@ -141,6 +151,12 @@ public final class App implements AutoCloseable {
     } catch (RuntimeException e) {
       stop(); // the port may be taken: release threads, pool and database before failing
       throw e;
+    }
+    if (routing.probeIntervalSeconds() > 0) {
+      HttpClientAgent probeClient = vertx.createHttpClient(clientOptions);
+      upstreamClients.add(probeClient);
+      probe = new ChannelProbe(vertx, probeClient, catalog, channelHealth, disabler, providers, timeouts)
+          .start(routing.probeIntervalSeconds() * 1000L);
     }
     LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
@@ -168,6 +184,11 @@ public final class App implements AutoCloseable {
     return catalog;
   }
 
+  /** The circuit of every channel this node has called (for the admin API). */
+  public ChannelHealth channelHealth() {
+    return channelHealth;
+  }
+
   /**
    * Graceful stop: refuse new requests, let in-flight ones (streams too) finish within the grace
    * period, then write every pending usage record before closing the database. Idempotent.
@@ -189,6 +210,9 @@ public final class App implements AutoCloseable {
       }
     } catch (Exception e) {
       LOG.warn("server shutdown: {}", e.toString());
+    }
+    if (probe != null) {
+      probe.close();
     }
     try {
       for (HttpClientAgent client : upstreamClients) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -77,6 +78,11 @@ public final class ChannelCatalog implements AutoCloseable {
     return snapshot.byModel().getOrDefault(model, List.of());
   }
 
+  /** The enabled channel with this id, if there is one. */
+  public Optional<Channel> enabled(long id) {
+    return snapshot.channels().stream().filter(c -> c.id() == id).findFirst();
+  }
+
   /** Every model some enabled channel serves, sorted. */
   public Set<String> models() {
     return snapshot.byModel().keySet();
@@ -87,7 +93,7 @@ public final class ChannelCatalog implements AutoCloseable {
     poller.shutdownNow();
   }
 
-  private record Snapshot(Map<String, List<Channel>> byModel) {
+  private record Snapshot(List<Channel> channels, Map<String, List<Channel>> byModel) {
     static Snapshot of(List<Channel> channels) {
       Map<String, List<Channel>> byModel = new HashMap<>();
       for (Channel channel : channels) {
@@ -103,7 +109,7 @@ public final class ChannelCatalog implements AutoCloseable {
                   list.stream()
                       .sorted(Comparator.comparingInt(Channel::priority).reversed().thenComparingLong(Channel::id))
                       .toList()));
-      return new Snapshot(Collections.unmodifiableMap(sorted));
+      return new Snapshot(List.copyOf(channels), Collections.unmodifiableMap(sorted));
     }
   }
 }

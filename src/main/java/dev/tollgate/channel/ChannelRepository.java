@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,10 @@ public final class ChannelRepository {
     return findById(id).orElseThrow();
   }
 
-  /** Creates or updates the channel with the spec's name (config-file declarations). */
+  /**
+   * Creates or updates the channel with the spec's name (config-file declarations). The file is
+   * the definition: the channel comes out enabled, whatever status it had.
+   */
   public Channel upsertByName(ChannelSpec spec) {
     Optional<Channel> existing = findByName(spec.name());
     if (existing.isEmpty()) {
@@ -50,7 +54,7 @@ public final class ChannelRepository {
     }
     sql.update(
         "UPDATE channels SET type = ?, base_url = ?, secret_enc = ?, models = ?, model_mapping = ?,"
-            + " priority = ?, weight = ?, status = ?, updated_at = ? WHERE id = ?",
+            + " priority = ?, weight = ?, status = ?, updated_at = ?, status_reason = NULL WHERE id = ?",
         withValues(spec, clock.millis(), existing.get().id()));
     return findById(existing.get().id()).orElseThrow();
   }
@@ -89,16 +93,60 @@ public final class ChannelRepository {
         ChannelStatus.DELETED.dbValue());
   }
 
+  /** An operator's change of status; it clears any reason the gateway gave for disabling the channel. */
   public boolean setStatus(long id, ChannelStatus status) {
     // A deleted channel frees its name for a new one.
     String rename = status == ChannelStatus.DELETED ? ", name = CONCAT(name, '#deleted-', id)" : "";
     return sql.update(
-            "UPDATE channels SET status = ?, updated_at = ?" + rename + " WHERE id = ? AND status <> ?",
+            "UPDATE channels SET status = ?, status_reason = NULL, updated_at = ?" + rename
+                + " WHERE id = ? AND status <> ?",
             status.dbValue(),
-            clock.millis(),
+            nextStamp(),
             id,
             ChannelStatus.DELETED.dbValue())
         == 1;
+  }
+
+  /**
+   * Takes an enabled channel out of routing because its upstream refused it; a channel an
+   * operator disabled or deleted meanwhile is left as it is.
+   *
+   * @param reason for the operator; must not hold the channel's secret
+   * @return true when the channel was enabled and is now auto-disabled
+   */
+  public boolean autoDisable(long id, String reason) {
+    return sql.update(
+            "UPDATE channels SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+            ChannelStatus.AUTO_DISABLED.dbValue(),
+            reason,
+            nextStamp(),
+            id,
+            ChannelStatus.ENABLED.dbValue())
+        == 1;
+  }
+
+  /** Why the gateway disabled the channel, while it stays so. */
+  public Optional<String> statusReason(long id) {
+    return sql.one("SELECT status_reason FROM channels WHERE id = ?", row -> Optional.ofNullable(row.getString(1)), id)
+        .flatMap(reason -> reason);
+  }
+
+  /** Every visible channel that has a status reason, by id. */
+  public Map<Long, String> statusReasons() {
+    Map<Long, String> reasons = new HashMap<>();
+    sql.list("SELECT id, status_reason FROM channels WHERE status_reason IS NOT NULL AND status <> ?",
+            row -> Map.entry(row.getLong(1), row.getString(2)), ChannelStatus.DELETED.dbValue())
+        .forEach(entry -> reasons.put(entry.getKey(), entry.getValue()));
+    return reasons;
+  }
+
+  /**
+   * An {@code updated_at} that moves the change stamp for sure: later than every channel's, even
+   * when the clock has not ticked since the last change (else the catalog would miss it).
+   */
+  private long nextStamp() {
+    long last = sql.one("SELECT MAX(updated_at) FROM channels", row -> row.getLong(1)).orElse(0L);
+    return Math.max(clock.millis(), last + 1);
   }
 
   /** Changes whenever any channel is added or changed: cheap to poll. */

@@ -5,6 +5,8 @@ import java.util.Locale;
 public enum ChannelStatus {
   ENABLED,
   DISABLED,
+  /** Taken out of routing by the gateway: the upstream refused the channel's key or account. */
+  AUTO_DISABLED,
   DELETED;
 
   public String dbValue() {

@@ -65,12 +65,16 @@ final class ChannelCommands {
 
     @Override
     public Integer call() {
-      List<Channel> channels = parent.admin.withStores(stores -> stores.channels().listVisible());
+      record Listing(List<Channel> channels, Map<Long, String> reasons) {}
+      Listing listing = parent.admin.withStores(stores -> new Listing(
+          stores.channels().listVisible(), stores.channels().statusReasons()));
       var out = spec.commandLine().getOut();
-      out.printf("%-6s %-24s %-10s %-9s %-8s %-6s %-40s %s%n", "ID", "NAME", "TYPE", "STATUS", "PRIORITY", "WEIGHT", "BASE URL", "MODELS");
-      for (Channel c : channels) {
-        out.printf("%-6d %-24s %-10s %-9s %-8d %-6d %-40s %s%n", c.id(), c.name(), c.type(), c.status().dbValue(),
-            c.priority(), c.weight(), c.baseUrl(), String.join(",", c.models().stream().sorted().toList()));
+      out.printf("%-6s %-24s %-10s %-13s %-8s %-6s %-40s %s%n", "ID", "NAME", "TYPE", "STATUS", "PRIORITY", "WEIGHT", "BASE URL", "MODELS");
+      for (Channel c : listing.channels()) {
+        String reason = listing.reasons().get(c.id());
+        out.printf("%-6d %-24s %-10s %-13s %-8d %-6d %-40s %s%s%n", c.id(), c.name(), c.type(), c.status().dbValue(),
+            c.priority(), c.weight(), c.baseUrl(), String.join(",", c.models().stream().sorted().toList()),
+            reason == null ? "" : "  (" + reason + ")");
       }
       return 0;
     }
@@ -90,7 +94,7 @@ final class ChannelCommands {
     }
   }
 
-  @Command(name = "enable", description = "Enable a channel.")
+  @Command(name = "enable", description = "Enable a channel (also one the gateway auto-disabled).")
   static final class Enable extends StatusChange {
     ChannelStatus target() { return ChannelStatus.ENABLED; }
   }

@@ -15,6 +15,7 @@ public record TollgateConfig(
     Usage usage,
     Images images,
     Protocols protocols,
+    Routing routing,
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
@@ -27,13 +28,14 @@ public record TollgateConfig(
     usage = usage == null ? Usage.defaults() : usage;
     images = images == null ? Images.defaults() : images;
     protocols = protocols == null ? Protocols.defaults() : protocols;
+    routing = routing == null ? Routing.defaults() : routing;
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
@@ -136,6 +138,28 @@ public record TollgateConfig(
   }
 
   /**
+   * Failover and channel health.
+   *
+   * @param maxAttempts upstream calls one request may make (failover before the first byte)
+   * @param deadlineMs how long a request may spend before its answer starts, over all attempts;
+   *     past it the client gets a 504
+   * @param probeIntervalSeconds how often channels whose circuit is open are sent a tiny request
+   *     that can close the circuit before its cool-down ends; 0 = never
+   */
+  public record Routing(int maxAttempts, long deadlineMs, int probeIntervalSeconds, Circuit circuit) {
+    public Routing {
+      maxAttempts = maxAttempts <= 0 ? 3 : maxAttempts;
+      deadlineMs = deadlineMs <= 0 ? 300_000 : deadlineMs;
+      probeIntervalSeconds = Math.max(0, probeIntervalSeconds);
+      circuit = circuit == null ? Circuit.defaults() : circuit;
+    }
+
+    static Routing defaults() {
+      return new Routing(0, 0, 0, null);
+    }
+  }
+
+  /**
    * @param reasoningContent give OpenAI clients the thinking of other protocols' upstreams as
    *     {@code reasoning_content} (not in OpenAI's API: strict clients may reject it); a request
    *     overrides it with the header {@code x-tollgate-reasoning: content | none}
@@ -157,6 +181,27 @@ public record TollgateConfig(
 
     static Gemini defaults() {
       return new Gemini(0);
+    }
+  }
+
+  /**
+   * When a channel's circuit opens: after {@code consecutiveFailures} upstream failures in a row,
+   * or when at least {@code failureRatePercent} of at least {@code minCalls} calls in the last
+   * {@code windowSeconds} failed. It stays open {@code coolDownSeconds}, then lets one probe
+   * request through.
+   */
+  public record Circuit(
+      int consecutiveFailures, int failureRatePercent, int minCalls, int windowSeconds, int coolDownSeconds) {
+    public Circuit {
+      consecutiveFailures = consecutiveFailures <= 0 ? 5 : consecutiveFailures;
+      failureRatePercent = failureRatePercent <= 0 ? 50 : failureRatePercent;
+      minCalls = minCalls <= 0 ? 20 : minCalls;
+      windowSeconds = windowSeconds <= 0 ? 60 : windowSeconds;
+      coolDownSeconds = coolDownSeconds <= 0 ? 30 : coolDownSeconds;
+    }
+
+    static Circuit defaults() {
+      return new Circuit(0, 0, 0, 0, 0);
     }
   }
 

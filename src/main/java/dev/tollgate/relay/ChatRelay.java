@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ChatRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatRelay.class);
-  static final int MAX_ATTEMPTS = 3;
   /** Status recorded when the client went away first (nginx's convention). */
   static final int CLIENT_CLOSED = 499;
   private static final List<String> RETRY_HINTS = List.of("retry-after", "retry-after-ms");
@@ -52,6 +51,7 @@ public final class ChatRelay {
   private final HttpClientAgent client;
   private final Authentication authentication;
   private final ChannelRouter router;
+  private final Failover failover;
   private final Providers providers;
   private final Codecs codecs;
   private final ImageFetcher images;
@@ -68,6 +68,7 @@ public final class ChatRelay {
       HttpClientAgent client,
       Authentication authentication,
       ChannelRouter router,
+      Failover failover,
       Providers providers,
       Codecs codecs,
       ImageFetcher images,
@@ -82,6 +83,7 @@ public final class ChatRelay {
     this.client = client;
     this.authentication = authentication;
     this.router = router;
+    this.failover = failover;
     this.providers = providers;
     this.codecs = codecs;
     this.images = images;
@@ -132,7 +134,8 @@ public final class ChatRelay {
           "the model '" + cx.request.model() + "' is not served by any channel"));
       return;
     }
-    attempt(rc, cx, candidates, 0, null);
+    cx.attempts = failover.start(candidates, cx.startNanos);
+    attempt(rc, cx, null);
   }
 
   private GatewayError inspect(RoutingContext rc, RelayContext cx) {
@@ -167,17 +170,20 @@ public final class ChatRelay {
     return null;
   }
 
-  /** Tries candidates in order until one answers; errors before the first byte move on. */
-  private void attempt(RoutingContext rc, RelayContext cx, List<Channel> candidates, int index, GatewayError last) {
+  /**
+   * Tries candidates in order until one answers; errors before the first byte move on, within the
+   * attempts and the deadline {@link Attempts} allows.
+   */
+  private void attempt(RoutingContext rc, RelayContext cx, GatewayError last) {
     if (rc.response().closed()) {
       metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
-    if (index >= Math.min(candidates.size(), MAX_ATTEMPTS)) {
-      reject(rc, cx, last);
+    Channel channel = cx.attempts.next();
+    if (channel == null) {
+      reject(rc, cx, cx.attempts.finalError(last));
       return;
     }
-    Channel channel = candidates.get(index);
     Optional<Provider> provider = providers.find(channel.type());
     // Same protocol: passthrough. Another one: convert through the hub, if a codec speaks it.
     boolean passthrough = provider.isPresent() && cx.request.passesThroughTo(provider.get().protocol());
@@ -186,8 +192,8 @@ public final class ChatRelay {
         : codecs.find(provider.get().protocol()).filter(codec -> codecs.find(ingress.protocol()).isPresent());
     if (provider.isEmpty() || (!passthrough && egress.isEmpty())) {
       LOG.error("channel {} has type '{}', which cannot serve {} requests", channel.id(), channel.type(), ingress.protocol());
-      attempt(rc, cx, candidates, index + 1,
-          GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
+      cx.attempts.abandoned(Attempts.UNSUPPORTED);
+      attempt(rc, cx, GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no channel for this model is usable"));
       return;
     }
     cx.channel = channel;
@@ -195,13 +201,14 @@ public final class ChatRelay {
     upstreamBody(cx, provider.get(), egress)
         .onSuccess(encoded -> {
           showDroppedParams(rc, cx, egress, encoded);
-          send(rc, cx, candidates, index, provider.get(), egress, encoded.body());
+          send(rc, cx, provider.get(), egress, encoded.body());
         })
         .onFailure(err -> {
           if (!(err instanceof GatewayError.Failure)) {
             LOG.error("request {}: converting the request for channel {} failed", cx.requestId, channel.id(), err);
           }
           DroppedParams.show(rc.response(), List.of()); // an earlier channel's conversion is not this answer's
+          cx.attempts.abandoned(Attempts.UNCONVERTIBLE);
           reject(rc, cx, GatewayError.from(err)); // the request cannot be expressed for this upstream
         });
   }
@@ -245,8 +252,7 @@ public final class ChatRelay {
   }
 
   private void send(
-      RoutingContext rc, RelayContext cx, List<Channel> candidates, int index, Provider provider,
-      Optional<ChatCodec> egress, byte[] upstreamBody) {
+      RoutingContext rc, RelayContext cx, Provider provider, Optional<ChatCodec> egress, byte[] upstreamBody) {
     Channel channel = cx.channel;
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -257,32 +263,104 @@ public final class ChatRelay {
     }
     String url = provider.chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
 
-    UpstreamCall call = new UpstreamCall(vertx, timeouts);
+    UpstreamCall call = new UpstreamCall(vertx, timeouts.firstByteAtMost(cx.attempts.remainingMs()));
     cx.clientGone = call::cancel;
     call.send(client, url, headers, upstreamBody)
         .onSuccess(upstream -> {
           cx.markFirstByte();
           int status = upstream.statusCode();
-          if (status >= 500) { // nothing reached the client yet: the next channel may do better
-            upstream.body().onComplete(ignored -> call.finish());
-            attempt(rc, cx, candidates, index + 1,
-                GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
+          if (status >= 400) { // nothing reached the client yet: what went wrong decides what follows
+            upstream.body().onComplete(body -> {
+              call.finish();
+              if (body.failed()) {
+                failedBeforeAnswer(rc, cx, call, body.cause());
+              } else {
+                onUpstreamError(rc, cx, upstream, status, body.result().getBytes(), egress);
+              }
+            });
             return;
           }
           boolean streamed = status < 300 && cx.request.stream() && isEventStream(upstream);
           if (egress.isEmpty()) {
-            onResponse(rc, cx, call, upstream, streamed, candidates, index);
+            onResponse(rc, cx, call, upstream, streamed);
           } else {
-            onConvertedResponse(rc, cx, call, upstream, streamed, egress.get(), candidates, index);
+            onConvertedResponse(rc, cx, call, upstream, streamed, egress.get());
           }
         })
-        .onFailure(err -> {
-          GatewayError error = classify(err, call);
-          if (!rc.response().closed()) { // a cancelled call (the client left) is not the channel's fault
-            LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, channel.id(), error.message());
-          }
-          attempt(rc, cx, candidates, index + 1, error);
-        });
+        .onFailure(err -> failedBeforeAnswer(rc, cx, call, err));
+  }
+
+  /** The call failed before anything reached the client: the next channel may do better. */
+  private void failedBeforeAnswer(RoutingContext rc, RelayContext cx, UpstreamCall call, Throwable err) {
+    GatewayError error = classify(err, call);
+    if (rc.response().closed()) { // a cancelled call (the client left) is not the channel's fault
+      cx.attempts.abandoned(Attempts.CANCELLED);
+    } else {
+      LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, cx.channel.id(), error.message());
+      cx.attempts.failed(switch (error.code()) {
+        case UPSTREAM_TIMEOUT -> Attempts.TIMEOUT;
+        case NO_AVAILABLE_NODE -> Attempts.CONNECT;
+        default -> Attempts.CONNECTION;
+      });
+    }
+    attempt(rc, cx, error);
+  }
+
+  /**
+   * An error answer (4xx, 5xx) before anything reached the client. Whose fault it is decides:
+   * the client's is told to the client; the upstream's moves on to the next channel; a channel
+   * that cannot work (its key refused, its account closed or empty) is disabled, and the client
+   * never hears that a key was invalid.
+   */
+  private void onUpstreamError(
+      RoutingContext rc, RelayContext cx, HttpClientResponse upstream, int status, byte[] body,
+      Optional<ChatCodec> egress) {
+    UpstreamVerdict verdict = UpstreamVerdict.of(status, body, cx.channel.secret());
+    switch (verdict.kind()) {
+      case CHANNEL_UNUSABLE -> {
+        cx.attempts.unusable(status, verdict.channelFault());
+        attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream refused the gateway's credentials"));
+      }
+      case UPSTREAM_FAILURE, RATE_LIMITED -> {
+        boolean retry = cx.attempts.mayRetry();
+        cx.attempts.failed(status);
+        if (retry || verdict.kind() == UpstreamVerdict.Kind.UPSTREAM_FAILURE) {
+          attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
+        } else {
+          toClient(rc, cx, upstream, status, body, egress); // the last 429: the client learns when to retry
+        }
+      }
+      case CLIENT_ERROR -> {
+        cx.attempts.answered(status);
+        toClient(rc, cx, upstream, status, body, egress);
+      }
+    }
+  }
+
+  /** An upstream's error for the client: as sent (same protocol), or re-told in the client's protocol. */
+  private void toClient(
+      RoutingContext rc, RelayContext cx, HttpClientResponse upstream, int status, byte[] body,
+      Optional<ChatCodec> egress) {
+    HttpServerResponse response = rc.response();
+    if (!response.closed()) {
+      copyRetryHints(upstream, response);
+    }
+    if (egress.isPresent()) {
+      reject(rc, cx, UpstreamErrors.fromStatus(status, body));
+      return;
+    }
+    if (response.closed()) {
+      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
+      return;
+    }
+    // An upstream 4xx is the client's problem (or, for a 429, the answer once every channel is
+    // busy), passed through as the upstream worded it.
+    metering.record(cx, status, status == 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST, null, false,
+        Metering.NOTHING);
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    response.setStatusCode(status);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
+    response.end(Buffer.buffer(body));
   }
 
   private static boolean isEventStream(HttpClientResponse upstream) {
@@ -292,9 +370,9 @@ public final class ChatRelay {
 
   /** A same-protocol answer: relayed as the upstream sent it. */
   private void onResponse(
-      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
-      List<Channel> candidates, int index) {
+      RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed) {
     if (streamed) {
+      cx.attempts.answered(upstream.statusCode());
       StreamKeepalive keepalive = StreamKeepalive.start(vertx, rc.response(), streams.keepaliveMs(),
           ChatCodec.StreamEncoder.SSE_KEEPALIVE.getBytes(StandardCharsets.US_ASCII)); // passthrough streams are SSE
       new StreamRelay(rc, cx, call, upstream, metering, streams.maxEventBytes(), keepalive).start();
@@ -305,7 +383,7 @@ public final class ChatRelay {
     upstream.body().onComplete(result -> {
       call.finish();
       if (result.failed()) {
-        reject(rc, cx, classify(result.cause(), call));
+        failedBeforeAnswer(rc, cx, call, result.cause());
         return;
       }
       byte[] bytes = result.result().getBytes();
@@ -315,12 +393,14 @@ public final class ChatRelay {
         Passthrough.AnswerFacts facts = cx.request.meter().readAnswer(bytes);
         if (!facts.wellFormed()) {
           // Nothing has reached the client yet: garbage counts as a failed attempt.
-          attempt(rc, cx, candidates, index + 1,
+          cx.attempts.failed(Attempts.UNREADABLE);
+          attempt(rc, cx,
               GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream answered with something that is not a JSON object"));
           return;
         }
         usage = facts.usage();
       }
+      cx.attempts.answered(status);
       HttpServerResponse response = rc.response();
       if (response.closed()) {
         metering.record(cx, CLIENT_CLOSED, null, usage, success,
@@ -328,7 +408,6 @@ public final class ChatRelay {
         return;
       }
       // Metered before the answer goes out: whatever a client has received is on record.
-      // An upstream 4xx is the client's problem, passed through as the upstream worded it.
       metering.record(cx, status, success ? null : ErrorCode.INVALID_REQUEST, usage, success,
           () -> metering.estimator().count(cx.request.meter().answerText(bytes)));
       response.setStatusCode(status);
@@ -349,9 +428,10 @@ public final class ChatRelay {
   /** An answer from an upstream of another protocol, told to the client in OpenAI's. */
   private void onConvertedResponse(
       RoutingContext rc, RelayContext cx, UpstreamCall call, HttpClientResponse upstream, boolean streamed,
-      ChatCodec egress, List<Channel> candidates, int index) {
+      ChatCodec egress) {
     int status = upstream.statusCode();
     if (streamed) {
+      cx.attempts.answered(status);
       ChatCodec.StreamEncoder encoder = ingressCodec().newStreamEncoder(
           cx.request.canonical(),
           new ChatCodec.StreamOptions(cx.request.clientWantsUsage(), cx.request.jsonArray(), cx.request.reasoningText()));
@@ -363,11 +443,12 @@ public final class ChatRelay {
     upstream.body().onComplete(result -> {
       call.finish();
       if (result.failed()) {
-        reject(rc, cx, classify(result.cause(), call));
+        failedBeforeAnswer(rc, cx, call, result.cause());
         return;
       }
       byte[] bytes = result.result().getBytes();
       if (status >= 300) {
+        cx.attempts.answered(status);
         reject(rc, cx, UpstreamErrors.fromStatus(status, bytes));
         return;
       }
@@ -375,11 +456,12 @@ public final class ChatRelay {
       try {
         answer = egress.decodeResponse(bytes, cx.request.canonical());
       } catch (RuntimeException e) {
-        attempt(rc, cx, candidates, index + 1,
-            GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));
+        cx.attempts.failed(Attempts.UNREADABLE);
+        attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream's answer could not be read"));
         return;
       }
       signatures.remember(cx.key, answer);
+      cx.attempts.answered(status);
       byte[] converted;
       try {
         converted = ingressCodec().encodeResponse(

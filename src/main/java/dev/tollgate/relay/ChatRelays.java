@@ -31,13 +31,14 @@ public record ChatRelays(
   public static final String GEMINI_TARGET = "target";
 
   public static ChatRelays create(
-      Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Providers providers,
-      Codecs codecs, ImageFetcher images, Metering metering, UpstreamTimeouts timeouts, InFlight inFlight, Clock clock,
-      ThoughtSignatures signatures, boolean reasoningTextByDefault, StreamSettings streams) {
+      Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Failover failover,
+      Providers providers, Codecs codecs, ImageFetcher images, Metering metering, UpstreamTimeouts timeouts,
+      InFlight inFlight, Clock clock, ThoughtSignatures signatures, boolean reasoningTextByDefault,
+      StreamSettings streams) {
     ToolCallSignatures toolCallSignatures = new ToolCallSignatures(signatures);
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
-        ingress, vertx, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
-        toolCallSignatures, streams);
+        ingress, vertx, client, authentication, router, failover, providers, codecs, images, metering, timeouts,
+        inFlight, clock, toolCallSignatures, streams);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
         codec, new AnthropicPassthrough(), AnthropicProvider.CLIENT_HEADERS,
         rc -> ChatCodec.RequestTarget.NONE, rc -> false));

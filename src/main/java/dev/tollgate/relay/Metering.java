@@ -6,6 +6,7 @@ import dev.tollgate.protocol.openai.OpenAiPromptText;
 import dev.tollgate.usage.TokenEstimator;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageWriter;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -68,7 +69,8 @@ public final class Metering {
             cx.firstByteMillis(),
             cx.elapsedMillis(),
             status,
-            error == null ? null : error.wireName()));
+            error == null ? null : error.wireName(),
+            cx.attempts == null ? List.of() : cx.attempts.close()));
   }
 
   /** For answers whose completion cannot be counted (nothing generated, or usage expected). */

@@ -17,6 +17,8 @@ public final class RelayContext {
   ApiKey key;
   ClientRequest request;
   Channel channel;
+  /** The upstream calls made so far and the ones still allowed; null until the request is routed. */
+  Attempts attempts;
   String upstreamModel;
   long firstByteNanos;
   boolean metered;

@@ -7,6 +7,11 @@ package dev.tollgate.relay;
 public record UpstreamTimeouts(long firstByteMs, long idleMs) {
 
   /** How often a watchdog looks: often enough for the shorter limit, at most once a second. */
+  /** The same limits with the first byte due within {@code ms} at the latest (the request's deadline). */
+  UpstreamTimeouts firstByteAtMost(long ms) {
+    return ms >= firstByteMs ? this : new UpstreamTimeouts(Math.max(1, ms), idleMs);
+  }
+
   long checkPeriodMs() {
     return Math.max(10, Math.min(1000, Math.min(firstByteMs, idleMs) / 5));
   }

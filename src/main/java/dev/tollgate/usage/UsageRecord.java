@@ -1,6 +1,7 @@
 package dev.tollgate.usage;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One relayed request, as metered.
@@ -8,6 +9,7 @@ import java.time.Instant;
  * @param tokensEstimated true when the upstream gave no usage and the counts are our estimate
  * @param firstByteMs milliseconds until the upstream's first byte, or null when none came
  * @param errorCode the product error code, or null on success
+ * @param attempts every upstream call the request made, in order; the tokens are the last one's
  */
 public record UsageRecord(
     String requestId,
@@ -23,4 +25,19 @@ public record UsageRecord(
     Integer firstByteMs,
     int totalMs,
     int status,
-    String errorCode) {}
+    String errorCode,
+    List<Attempt> attempts) {
+
+  public UsageRecord {
+    attempts = attempts == null ? List.of() : List.copyOf(attempts);
+  }
+
+  /**
+   * One upstream call.
+   *
+   * @param status the upstream's HTTP status, or null when it gave none
+   * @param error why the call failed without a status ({@code timeout}, {@code connect}, …), or null
+   * @param ms from sending the request to the gateway's verdict on it
+   */
+  public record Attempt(long channelId, Integer status, String error, int ms) {}
+}

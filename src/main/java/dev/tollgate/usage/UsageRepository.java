@@ -13,7 +13,7 @@ public final class UsageRepository {
 
   private static final String COLUMNS =
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
-          + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code";
+          + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts";
 
   private final Sql sql;
 
@@ -28,7 +28,7 @@ public final class UsageRepository {
       connection.setAutoCommit(false);
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Sql.bind(
               statement,
@@ -45,7 +45,8 @@ public final class UsageRepository {
               r.firstByteMs(),
               r.totalMs(),
               r.status(),
-              r.errorCode());
+              r.errorCode(),
+              AttemptsJson.write(r.attempts()));
           statement.addBatch();
         }
         statement.executeBatch();
@@ -90,6 +91,7 @@ public final class UsageRepository {
         firstByte == null ? null : firstByte.intValue(),
         row.getInt("total_ms"),
         row.getInt("status"),
-        row.getString("error_code"));
+        row.getString("error_code"),
+        AttemptsJson.read(row.getString("attempts")));
   }
 }

@@ -42,7 +42,7 @@ class StorageTest {
 
   private static TollgateConfig config(Path dir, String url) {
     return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null),
-        null, null, null, null, dir.toString(), null, null, null);
+        null, null, null, null, null, dir.toString(), null, null, null);
   }
 
   private record Stores(Database database, ApiKeyRepository keys, ChannelRepository channels, UsageRepository usage)
@@ -133,13 +133,45 @@ class StorageTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  void autoDisablingStoresTheReasonMovesTheStampAndEnablingClearsIt(TestDatabase kind) {
+    try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
+      Channel channel = stores.channels().insert(new ChannelSpec("auto", "openai", "https://a.example.com/v1", "sk-a",
+          List.of("m"), Map.of(), 0, 1));
+      Channel manual = stores.channels().insert(new ChannelSpec("manual", "openai", "https://b.example.com/v1", "sk-b",
+          List.of("m"), Map.of(), 0, 1));
+      assertThat(stores.channels().setStatus(manual.id(), ChannelStatus.DISABLED)).isTrue();
+      String before = stores.channels().changeStamp();
+
+      assertThat(stores.channels().autoDisable(channel.id(), "HTTP 401 (invalid_api_key) ✋")).isTrue();
+
+      assertThat(stores.channels().changeStamp()).as("moves even within the same millisecond").isNotEqualTo(before);
+      assertThat(stores.channels().findById(channel.id()).orElseThrow().status()).isEqualTo(ChannelStatus.AUTO_DISABLED);
+      assertThat(stores.channels().statusReason(channel.id())).hasValue("HTTP 401 (invalid_api_key) ✋");
+      assertThat(stores.channels().statusReasons()).containsOnlyKeys(channel.id());
+      assertThat(stores.channels().autoDisable(channel.id(), "again")).as("already out of routing").isFalse();
+      assertThat(stores.channels().autoDisable(manual.id(), "x")).as("an operator's disable stands").isFalse();
+      assertThat(stores.channels().findById(manual.id()).orElseThrow().status()).isEqualTo(ChannelStatus.DISABLED);
+
+      String disabled = stores.channels().changeStamp();
+      assertThat(stores.channels().setStatus(channel.id(), ChannelStatus.ENABLED)).isTrue();
+
+      assertThat(stores.channels().changeStamp()).isNotEqualTo(disabled);
+      assertThat(stores.channels().findById(channel.id()).orElseThrow().status()).isEqualTo(ChannelStatus.ENABLED);
+      assertThat(stores.channels().statusReason(channel.id())).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   void usageRecordsAreWrittenInOneBatchAndReadBackExactly(TestDatabase kind) throws Exception {
     try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
       Instant at = Instant.ofEpochMilli(1_763_900_000_123L);
       UsageRecord ok = new UsageRecord("req-1", at, 7, "model-🚀", "upstream-model", 3L, true, 1_000_000, 2,
-          false, 12, 345, 200, null);
+          false, 12, 345, 200, null, List.of(
+              new UsageRecord.Attempt(2, null, "timeout", 1_500), new UsageRecord.Attempt(9, 503, null, 4),
+              new UsageRecord.Attempt(3, 200, null, 0)));
       UsageRecord failed = new UsageRecord("req-2", at.plusMillis(1), 7, "m", null, null, false, 0, 0, true, null, 9,
-          502, "upstream_error");
+          502, "upstream_error", List.of());
       stores.usage().insertAll(List.of(ok, failed));
 
       assertThat(stores.usage().count()).isEqualTo(2);
@@ -168,7 +200,7 @@ class StorageTest {
           List<String> versions = sql.list(
               "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank",
               row -> row.getString(1) + (row.getBoolean(2) ? "" : " (failed)"));
-          assertThat(versions).containsExactly("1", "2");
+          assertThat(versions).containsExactly("1", "2", "4");
           assertThat(b.isReachable(2)).isTrue();
         }
       } finally {

@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code mock-fragmented}: {@link #FRAGMENTED_STREAM} in 7-byte writes, cut mid-line and
  *       mid-character, with CRLF line endings and a comment
  * </ul>
+ *
+ * <p>{@link #inject} makes this upstream fail, whatever the model, a share of the time: one mock
+ * per channel then gives each channel its own faults.
  */
 public final class MockOpenAiUpstream extends MockServer {
 
@@ -39,7 +42,30 @@ public final class MockOpenAiUpstream extends MockServer {
   /** How long {@code mock-comments} sends only comments mid-stream. */
   public static final long COMMENTS_MS = 2_300;
 
+  /** What {@link #inject} can make the upstream do instead of answering. */
+  public enum Fault {
+    /** 500 with OpenAI's server_error body. */
+    STATUS_500,
+    /** 429 rate_limit_exceeded with {@code retry-after: 1}. */
+    STATUS_429,
+    /** 429 insufficient_quota: the account has no balance. */
+    NO_QUOTA,
+    /** 401 invalid_api_key, with the masked key OpenAI puts in its message. */
+    INVALID_KEY,
+    /** Never answers. */
+    HANG,
+    /** Answers after {@link #SLOW_HEAD_MS}. */
+    SLOW_HEAD,
+    /** Streams: two chunks, then a connection reset; other answers: a reset before any byte. */
+    CUT
+  }
+
+  public static final long SLOW_HEAD_MS = 400;
+
   private final AtomicInteger closedEarly = new AtomicInteger();
+  private final java.util.Random faultDice = new java.util.Random(42);
+  private volatile Fault fault;
+  private volatile double faultShare;
   private volatile CountDownLatch slowGate = new CountDownLatch(1);
   private volatile CountDownLatch endlessClosed = new CountDownLatch(1);
 
@@ -61,6 +87,24 @@ public final class MockOpenAiUpstream extends MockServer {
 
   public List<Received> received() {
     return received;
+  }
+
+  /** From now on, a {@code share} (0 to 1) of the requests meets the fault instead of an answer; seeded. */
+  public MockOpenAiUpstream inject(Fault fault, double share) {
+    this.faultShare = share;
+    this.fault = fault;
+    return this;
+  }
+
+  /** Answers every request again. */
+  public MockOpenAiUpstream heal() {
+    this.fault = null;
+    return this;
+  }
+
+  /** Requests received on the chat endpoint so far. */
+  public int chatRequests() {
+    return (int) received.stream().filter(r -> r.path().equals("/v1/chat/completions")).count();
   }
 
   /** Lets the held-back last chunk of {@code mock-slow} go. */
@@ -89,7 +133,43 @@ public final class MockOpenAiUpstream extends MockServer {
       request.response().setStatusCode(404).end();
       return;
     }
-    answer(request.response(), json);
+    Fault now = fault;
+    boolean faulty;
+    synchronized (faultDice) {
+      faulty = now != null && faultDice.nextDouble() < faultShare;
+    }
+    if (faulty) {
+      fail(request.response(), now, json);
+    } else {
+      answer(request.response(), json);
+    }
+  }
+
+  private void fail(HttpServerResponse response, Fault fault, JsonNode request) {
+    String model = request.path("model").asText();
+    switch (fault) {
+      case STATUS_500 -> response.setStatusCode(500).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"mock upstream exploded\",\"type\":\"server_error\"}}");
+      case STATUS_429 -> response.setStatusCode(429).putHeader("content-type", "application/json")
+          .putHeader("retry-after", "1")
+          .end("{\"error\":{\"message\":\"mock: rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+      case NO_QUOTA -> response.setStatusCode(429).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"You exceeded your current quota, please check your plan and billing details.\","
+              + "\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}");
+      case INVALID_KEY -> response.setStatusCode(401).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"Incorrect API key provided: sk-upstr**********cret. You can find your API key at "
+              + "https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\",\"param\":null,"
+              + "\"code\":\"invalid_api_key\"}}");
+      case HANG -> { /* never answers */ }
+      case SLOW_HEAD -> vertx.setTimer(SLOW_HEAD_MS, id -> answer(response, request));
+      case CUT -> {
+        if (request.path("stream").asBoolean(false)) {
+          cut(response, model);
+        } else {
+          response.reset();
+        }
+      }
+    }
   }
 
   private void answer(HttpServerResponse response, JsonNode request) {

@@ -30,25 +30,37 @@ public final class TestGateway implements AutoCloseable {
     return start(dataDir, 1_500, 1_500);
   }
 
+  /**
+   * Failover as in production (3 attempts) within 30 s, and circuits that never open: most tests
+   * send every fault to one channel, which a real breaker would soon take out of routing.
+   */
+  public static final TollgateConfig.Routing ROUTING =
+      new TollgateConfig.Routing(3, 30_000, 0, new TollgateConfig.Circuit(Integer.MAX_VALUE, 101, 0, 0, 0));
+
   public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs) {
-    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null, null);
+    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null, null, ROUTING);
+  }
+
+  public static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, TollgateConfig.Routing routing) {
+    return start(dataDir, firstByteTimeoutMs, idleTimeoutMs, null, null, routing);
   }
 
   /** @param protocols per-protocol settings, or null for the defaults */
   public static TestGateway start(Path dataDir, TollgateConfig.Protocols protocols) {
-    return start(dataDir, 1_500, 1_500, null, protocols);
+    return start(dataDir, 1_500, 1_500, null, protocols, ROUTING);
   }
 
   /** @param keepaliveSeconds idle seconds before a keepalive on a client stream; 0 turns them off */
   public static TestGateway withKeepalive(Path dataDir, int keepaliveSeconds, int idleTimeoutMs) {
-    return start(dataDir, 1_500, idleTimeoutMs, keepaliveSeconds, null);
+    return start(dataDir, 1_500, idleTimeoutMs, keepaliveSeconds, null, ROUTING);
   }
 
-  private static TestGateway start(
-      Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, Integer keepaliveSeconds, TollgateConfig.Protocols protocols) {
+  private static TestGateway start(Path dataDir, int firstByteTimeoutMs, int idleTimeoutMs, Integer keepaliveSeconds,
+      TollgateConfig.Protocols protocols, TollgateConfig.Routing routing) {
     TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
     try {
-      TollgateConfig config = config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs, keepaliveSeconds, protocols);
+      TollgateConfig config =
+          config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs, keepaliveSeconds, protocols, routing);
       return new TestGateway(App.start(config), dataDir, database, true);
     } catch (RuntimeException e) {
       database.close();
@@ -63,11 +75,16 @@ public final class TestGateway implements AutoCloseable {
 
   /** The configuration TestGateway runs with, for tests that start an App themselves. */
   public static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs) {
-    return config(dataDir, databaseUrl, firstByteTimeoutMs, idleTimeoutMs, null, null);
+    return config(dataDir, databaseUrl, firstByteTimeoutMs, idleTimeoutMs, null, null, ROUTING);
+  }
+
+  public static TollgateConfig config(
+      Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs, TollgateConfig.Routing routing) {
+    return config(dataDir, databaseUrl, firstByteTimeoutMs, idleTimeoutMs, null, null, routing);
   }
 
   private static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs,
-      Integer keepaliveSeconds, TollgateConfig.Protocols protocols) {
+      Integer keepaliveSeconds, TollgateConfig.Protocols protocols, TollgateConfig.Routing routing) {
     return new TollgateConfig(
         new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds),
         new TollgateConfig.Database(databaseUrl, null, null, 0, 1_000, 0, null),
@@ -76,6 +93,7 @@ public final class TestGateway implements AutoCloseable {
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
         new TollgateConfig.Images(true, true, 0, 2_000),
         protocols,
+        routing,
         dataDir.toString(),
         null,
         null,
@@ -106,8 +124,14 @@ public final class TestGateway implements AutoCloseable {
 
   /** Adds a channel of the given provider kind; its secret is {@code sk-upstream-secret}. */
   public long addChannel(String type, String baseUrl, List<String> models, Map<String, String> mapping) {
+    return addChannel(type, baseUrl, models, mapping, 0, 1);
+  }
+
+  /** Adds a channel with a priority and a weight; its secret is {@code sk-upstream-secret}. */
+  public long addChannel(
+      String type, String baseUrl, List<String> models, Map<String, String> mapping, int priority, int weight) {
     long id = app.stores().channels().insert(new ChannelSpec(
-        "ch-" + System.nanoTime(), type, baseUrl, "sk-upstream-secret", models, mapping, 0, 1)).id();
+        "ch-" + System.nanoTime(), type, baseUrl, "sk-upstream-secret", models, mapping, priority, weight)).id();
     app.catalog().reload();
     return id;
   }
