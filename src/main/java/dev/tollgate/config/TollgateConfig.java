@@ -17,7 +17,8 @@ public record TollgateConfig(
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
-    List<KeyDecl> keys) {
+    List<KeyDecl> keys,
+    Admin admin) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -28,10 +29,11 @@ public record TollgateConfig(
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
+    admin = admin == null ? Admin.defaults() : admin;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
@@ -112,6 +114,27 @@ public record TollgateConfig(
 
     static Images defaults() {
       return new Images(false, false, 0, 0);
+    }
+  }
+
+  /**
+   * The admin API ({@code /api/*}).
+   *
+   * @param token the bearer token it takes ({@code TOLLGATE_ADMIN_TOKEN}); unset = the admin API
+   *     is off (it answers 403 saying how to turn it on)
+   */
+  public record Admin(String token) {
+    public Admin {
+      token = token == null || token.isBlank() ? null : token.strip();
+    }
+
+    static Admin defaults() {
+      return new Admin(null);
+    }
+
+    @Override
+    public String toString() {
+      return "Admin[token=" + (token == null ? "unset" : "***") + "]";
     }
   }
 

@@ -40,6 +40,8 @@ class ConfigLoaderTest {
     assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
     assertThat(config.upstream().connectTimeoutMs()).isEqualTo(TollgateConfig.defaults().upstream().connectTimeoutMs());
     assertThat(config.dataDir()).isEqualTo("/var/lib/tollgate");
+    assertThat(config.admin().token()).isEqualTo("file-admin-token");
+    assertThat(config.admin().toString()).doesNotContain("file-admin-token");
   }
 
   @Test
@@ -159,6 +161,7 @@ class ConfigLoaderTest {
         "TOLLGATE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "1234",
         "TOLLGATE_DATA_DIR", "/tmp/elsewhere",
         "TOLLGATE_SECRET_KEY", "c2VjcmV0",
+        "TOLLGATE_ADMIN_TOKEN", "env-admin-token",
         "UNRELATED", "x");
 
     TollgateConfig config = loader.load(resource("full.yaml"), env);
@@ -169,6 +172,7 @@ class ConfigLoaderTest {
     assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
     assertThat(config.dataDir()).isEqualTo("/tmp/elsewhere");
     assertThat(config.secretKey()).isEqualTo("c2VjcmV0");
+    assertThat(config.admin().token()).isEqualTo("env-admin-token");
     assertThat(config.channels()).hasSize(1);
   }
 
@@ -199,7 +203,8 @@ class ConfigLoaderTest {
             "TOLLGATE_DATABASE_URL",
             "TOLLGATE_USAGE_BATCH_SIZE",
             "TOLLGATE_DATA_DIR",
-            "TOLLGATE_SECRET_KEY")
+            "TOLLGATE_SECRET_KEY",
+            "TOLLGATE_ADMIN_TOKEN")
         .doesNotContain("TOLLGATE_CHANNELS", "TOLLGATE_KEYS")
         .doesNotHaveDuplicates()
         .allSatisfy(name -> assertThat(name).matches("TOLLGATE_[A-Z0-9_]+"));

@@ -42,7 +42,7 @@ class StorageTest {
 
   private static TollgateConfig config(Path dir, String url) {
     return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null),
-        null, null, null, dir.toString(), null, null, null);
+        null, null, null, dir.toString(), null, null, null, null);
   }
 
   private record Stores(Database database, ApiKeyRepository keys, ChannelRepository channels, UsageRepository usage)

@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public final class TestGateway implements AutoCloseable {
 
+  /** The admin API token every test gateway is configured with. */
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
   private final App app;
   private final Path dataDir;
   private final TestDatabase.Scratch database;
@@ -57,7 +60,8 @@ public final class TestGateway implements AutoCloseable {
         dataDir.toString(),
         null,
         null,
-        null);
+        null,
+        new TollgateConfig.Admin(ADMIN_TOKEN));
   }
 
   public App app() {
