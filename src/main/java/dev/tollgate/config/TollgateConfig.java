@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -138,16 +139,34 @@ public record TollgateConfig(
     }
   }
 
-  /** A channel declared in the file; upserted by name at start-up. */
+  /**
+   * A channel declared in the file; upserted by name at start-up.
+   *
+   * @param key one provider key; {@code keys} gives several (both may be used)
+   * @param paramOverrides a JSON/YAML object merged into every upstream request body
+   */
   public record ChannelDecl(
       String name,
       String type,
       String baseUrl,
       String key,
+      List<String> keys,
       List<String> models,
       Map<String, String> modelMapping,
       Integer priority,
-      Integer weight) {}
+      Integer weight,
+      JsonNode paramOverrides,
+      Map<String, String> extraHeaders,
+      Integer connectTimeoutMs,
+      Integer firstByteTimeoutMs,
+      Integer idleTimeoutMs,
+      List<String> groups) {
+
+    @Override
+    public String toString() {
+      return "ChannelDecl[name=" + name + ", type=" + type + ", keys hidden]";
+    }
+  }
 
   /** A key declared in the file with its full value; stored hashed at start-up. */
   public record KeyDecl(

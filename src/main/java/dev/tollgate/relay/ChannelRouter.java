@@ -8,7 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Orders the channels that serve a model into the sequence to try: highest priority group first,
- * and inside a group a weighted random order (so weight sets the share of first attempts).
+ * and inside a group a weighted random order (so weight sets the share of first attempts). Only
+ * channels serving the caller's group are considered; every key is in the default group until
+ * keys get groups of their own ({@link dev.tollgate.account.ApiKey#group}).
  */
 public final class ChannelRouter {
 
@@ -18,8 +20,8 @@ public final class ChannelRouter {
     this.catalog = catalog;
   }
 
-  public List<Channel> candidates(String model) {
-    List<Channel> byPriority = catalog.channelsFor(model);
+  public List<Channel> candidates(String model, String group) {
+    List<Channel> byPriority = catalog.channelsFor(model, group);
     if (byPriority.size() <= 1) {
       return byPriority;
     }
@@ -27,11 +29,11 @@ public final class ChannelRouter {
     int i = 0;
     while (i < byPriority.size()) {
       int priority = byPriority.get(i).priority();
-      List<Channel> group = new ArrayList<>();
+      List<Channel> samePriority = new ArrayList<>();
       while (i < byPriority.size() && byPriority.get(i).priority() == priority) {
-        group.add(byPriority.get(i++));
+        samePriority.add(byPriority.get(i++));
       }
-      weightedShuffleInto(group, ordered);
+      weightedShuffleInto(samePriority, ordered);
     }
     return ordered;
   }

@@ -108,7 +108,7 @@ class CliTest {
     assertThat(run.exit()).isZero();
     long id = Long.parseLong(run.out().strip());
     Channel channel = withStores(stores -> stores.channels().findById(id).orElseThrow());
-    assertThat(channel.secret()).isEqualTo("sk-provider-secret-value");
+    assertThat(channel.secrets().all()).containsExactly("sk-provider-secret-value");
     assertThat(channel.models()).containsExactlyInAnyOrder("gpt-4.1", "gpt-4.1-mini");
     assertThat(channel.upstreamModel("gpt-4.1")).isEqualTo("gpt-4.1-2025-04-14");
     assertThat(channel.priority()).isEqualTo(5);
@@ -173,8 +173,13 @@ class CliTest {
           "    type: openai",
           "    base_url: " + upstream.baseUrl(),
           "    key: sk-upstream",
+          "    keys: [sk-upstream-2]",
           "    models: [declared-model]",
           "    model_mapping: {declared-model: mock-text}",
+          "    param_overrides: {max_tokens: 33, metadata: {source: config}}",
+          "    extra_headers: {X-Title: declared}",
+          "    first_byte_timeout_ms: 4000",
+          "    groups: [default, vip]",
           "keys:",
           "  - name: declared",
           "    key: " + declaredKey,
@@ -188,6 +193,8 @@ class CliTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Hello there!");
         assertThat(upstream.last().body().path("model").asText()).isEqualTo("mock-text");
+        assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(33);
+        assertThat(upstream.last().headers()).containsEntry("x-title", "declared");
       } finally {
         app.stop();
       }
@@ -197,6 +204,10 @@ class CliTest {
       List<Channel> channels = withStores(stores -> stores.channels().listVisible());
       List<ApiKey> keys = withStores(stores -> stores.keys().listVisible());
       assertThat(channels).hasSize(1);
+      assertThat(channels.get(0).secrets().all()).containsExactly("sk-upstream", "sk-upstream-2");
+      assertThat(channels.get(0).paramOverrides().tree().path("metadata").path("source").asText()).isEqualTo("config");
+      assertThat(channels.get(0).timeouts().firstByteMs()).isEqualTo(4000);
+      assertThat(channels.get(0).groups()).containsExactlyInAnyOrder("default", "vip");
       assertThat(keys).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
     }
   }

@@ -57,6 +57,14 @@ class ConfigLoaderTest {
       assertThat(channel.modelMapping()).containsExactly(Map.entry("gpt-4o", "gpt-4o-2024-08-06"));
       assertThat(channel.priority()).isEqualTo(10);
       assertThat(channel.weight()).isEqualTo(3);
+      assertThat(channel.keys()).containsExactly("sk-provider-secret-2");
+      assertThat(channel.paramOverrides().toString()).isEqualTo("{\"max_tokens\":1024,\"reasoning_effort\":\"low\"}");
+      assertThat(channel.extraHeaders()).containsExactly(Map.entry("OpenAI-Organization", "org-1"));
+      assertThat(channel.connectTimeoutMs()).isEqualTo(2000);
+      assertThat(channel.firstByteTimeoutMs()).isEqualTo(20000);
+      assertThat(channel.idleTimeoutMs()).isNull();
+      assertThat(channel.groups()).containsExactly("default", "vip");
+      assertThat(channel.toString()).doesNotContain("sk-provider-secret");
     });
     assertThat(config.keys()).singleElement().satisfies(key -> {
       assertThat(key.name()).isEqualTo("ci");

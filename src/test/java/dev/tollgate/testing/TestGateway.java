@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway on a free port over a fresh, empty database of the kind the run selected
@@ -37,6 +38,17 @@ public final class TestGateway implements AutoCloseable {
     TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
     try {
       return new TestGateway(App.start(config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs)), dataDir, database, true);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** A gateway whose configuration a test adjusts (e.g. without an admin token). */
+  public static TestGateway start(Path dataDir, UnaryOperator<TollgateConfig> adjust) {
+    TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
+    try {
+      return new TestGateway(App.start(adjust.apply(config(dataDir, database.url(), 1_500, 1_500))), dataDir, database, true);
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -90,6 +102,13 @@ public final class TestGateway implements AutoCloseable {
   public long addChannel(String type, String baseUrl, List<String> models, Map<String, String> mapping) {
     long id = app.stores().channels().insert(new ChannelSpec(
         "ch-" + System.nanoTime(), type, baseUrl, "sk-upstream-secret", models, mapping, 0, 1)).id();
+    app.catalog().reload();
+    return id;
+  }
+
+  /** Adds a channel as specified and waits until the gateway routes to it. */
+  public long addChannel(ChannelSpec spec) {
+    long id = app.stores().channels().insert(spec).id();
     app.catalog().reload();
     return id;
   }
