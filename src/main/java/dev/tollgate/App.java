@@ -78,8 +78,14 @@ public final class App implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.database = Database.open(config);
     this.databaseMonitor = DatabaseMonitor.watching(database).start(1000);
-    this.stores = Stores.open(database, config, clock);
-    DeclaredConfig.apply(config, stores);
+    try {
+      this.stores = Stores.open(database, config, clock);
+      DeclaredConfig.apply(config, stores);
+    } catch (RuntimeException e) { // a missing secret key, a bad declaration: release the pool before failing
+      databaseMonitor.close();
+      database.close();
+      throw e;
+    }
     this.blocking = Executors.newVirtualThreadPerTaskExecutor();
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
     this.usageWriter = new UsageWriter(new UsageRepository(stores.sql()), config.usage().batchSize(), config.usage().flushIntervalMs());
@@ -218,7 +224,10 @@ public final class App implements AutoCloseable {
     public static Stores open(Database database, TollgateConfig config, Clock clock) {
       Sql sql = new Sql(database.dataSource());
       ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
-      return new Stores(sql, keys, new ChannelRepository(sql, SecretBox.fromConfig(config), clock), new KeyService(keys));
+      ChannelRepository channels = new ChannelRepository(
+          sql, SecretBox.fromConfig(config, ChannelRepository.holdsSecrets(sql)), clock);
+      channels.verifySecretKey(); // a wrong key stops the start, not every request later
+      return new Stores(sql, keys, channels, new KeyService(keys));
     }
   }
 }

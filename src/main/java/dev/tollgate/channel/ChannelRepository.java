@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.db.Sql;
 import java.sql.ResultSet;
@@ -44,6 +45,30 @@ public final class ChannelRepository {
     this.sql = sql;
     this.secrets = secrets;
     this.clock = clock;
+  }
+
+  /**
+   * Whether any channel that may still be used holds encrypted keys: then only the key they were
+   * encrypted with will do, and a missing one must stop the start (see {@code SecretBox}).
+   */
+  public static boolean holdsSecrets(Sql sql) {
+    return sql.one("SELECT COUNT(*) AS n FROM channels WHERE status <> ?", row -> row.getLong("n"),
+        ChannelStatus.DELETED.dbValue()).orElse(0L) > 0;
+  }
+
+  /**
+   * Decrypts one stored channel's keys, so that a secret key that is not the one they were stored
+   * with stops the start with a clear message instead of failing requests.
+   */
+  public void verifySecretKey() {
+    Optional<String> sample = sql.one("SELECT secret_enc FROM channels WHERE status <> ? ORDER BY id LIMIT 1",
+        row -> row.getString("secret_enc"), ChannelStatus.DELETED.dbValue());
+    try {
+      sample.ifPresent(secrets::decrypt);
+    } catch (ConfigException e) {
+      throw new ConfigException("the stored channel keys cannot be decrypted with this secret key: secret_key"
+          + " (TOLLGATE_SECRET_KEY) or <data_dir>/secret.key is not the key they were stored with", e);
+    }
   }
 
   public Channel insert(ChannelSpec spec) {
