@@ -5,6 +5,10 @@ import dev.tollgate.account.KeyAuthenticator;
 import dev.tollgate.account.KeyService;
 import dev.tollgate.api.GatewayVerticle;
 import dev.tollgate.api.HttpApi;
+import dev.tollgate.api.admin.AdminApi;
+import dev.tollgate.api.admin.AdminAuth;
+import dev.tollgate.api.admin.AdminTokenAuth;
+import dev.tollgate.api.admin.ChannelAdminRoutes;
 import dev.tollgate.channel.ChannelCatalog;
 import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.config.SecretBox;
@@ -14,6 +18,7 @@ import dev.tollgate.db.DatabaseMonitor;
 import dev.tollgate.db.Sql;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
+import dev.tollgate.relay.ChannelProbe;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.Codecs;
@@ -109,6 +114,7 @@ public final class App implements AutoCloseable {
     ImageFetchPolicy imagePolicy = new ImageFetchPolicy(imageConfig.fetchAllowHttp(),
         imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
+    AdminAuth adminAuth = new AdminTokenAuth(config.admin().token());
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -126,7 +132,9 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, providers, codecs, images, metering, timeouts, inFlight, clock,
           16 * 1024 * 1024);
-      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
+      AdminApi admin = new AdminApi(adminAuth, new ChannelAdminRoutes(
+          loop, stores.channels(), catalog, providers, new ChannelProbe(loop, client, providers, codecs, timeouts)));
+      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
     };
 
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -142,9 +150,9 @@ public final class App implements AutoCloseable {
       stop(); // the port may be taken: release threads, pool and database before failing
       throw e;
     }
-    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {})",
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, admin API {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        database.dialect(), database.describe());
+        database.dialect(), database.describe(), config.admin().token() == null ? "off (set admin.token)" : "on");
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */

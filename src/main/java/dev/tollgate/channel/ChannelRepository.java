@@ -72,8 +72,13 @@ public final class ChannelRepository {
   }
 
   public Channel insert(ChannelSpec spec) {
+    return insert(spec, ChannelStatus.ENABLED);
+  }
+
+  /** A new channel with the given status: one made disabled is never routed to, not even briefly. */
+  public Channel insert(ChannelSpec spec, ChannelStatus status) {
     long now = clock.millis();
-    long id = sql.insert(INSERT, concat(specValues(spec), ChannelStatus.ENABLED.dbValue(), now, now));
+    long id = sql.insert(INSERT, concat(specValues(spec), status.dbValue(), now, now));
     return findById(id).orElseThrow();
   }
 
