@@ -5,6 +5,10 @@ import dev.tollgate.account.KeyAuthenticator;
 import dev.tollgate.account.KeyService;
 import dev.tollgate.api.GatewayVerticle;
 import dev.tollgate.api.HttpApi;
+import dev.tollgate.api.admin.AdminApi;
+import dev.tollgate.api.admin.AdminAuth;
+import dev.tollgate.api.admin.AdminTokenAuth;
+import dev.tollgate.api.admin.ChannelAdminRoutes;
 import dev.tollgate.channel.ChannelCatalog;
 import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.config.SecretBox;
@@ -17,6 +21,7 @@ import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelDisabler;
 import dev.tollgate.relay.ChannelHealth;
 import dev.tollgate.relay.ChannelProbe;
+import dev.tollgate.relay.ChannelTester;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.Failover;
 import dev.tollgate.relay.ChatRelays;
@@ -87,8 +92,14 @@ public final class App implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.database = Database.open(config);
     this.databaseMonitor = DatabaseMonitor.watching(database).start(1000);
-    this.stores = Stores.open(database, config, clock);
-    DeclaredConfig.apply(config, stores);
+    try {
+      this.stores = Stores.open(database, config, clock);
+      DeclaredConfig.apply(config, stores);
+    } catch (RuntimeException e) { // a missing secret key, a bad declaration: release the pool before failing
+      databaseMonitor.close();
+      database.close();
+      throw e;
+    }
     this.blocking = Executors.newVirtualThreadPerTaskExecutor();
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
     this.usageWriter = new UsageWriter(new UsageRepository(stores.sql()), config.usage().batchSize(), config.usage().flushIntervalMs());
@@ -119,6 +130,7 @@ public final class App implements AutoCloseable {
         imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
     StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
+    AdminAuth adminAuth = new AdminTokenAuth(config.admin().token());
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -136,7 +148,9 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
           clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp);
+      AdminApi admin = new AdminApi(adminAuth, new ChannelAdminRoutes(
+          loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts)));
+      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
     };
 
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -158,9 +172,10 @@ public final class App implements AutoCloseable {
       probe = new ChannelProbe(vertx, probeClient, catalog, channelHealth, disabler, providers, timeouts)
           .start(routing.probeIntervalSeconds() * 1000L);
     }
-    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {})",
+
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, admin API {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        database.dialect(), database.describe());
+        database.dialect(), database.describe(), config.admin().token() == null ? "off (set admin.token)" : "on");
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
@@ -248,7 +263,10 @@ public final class App implements AutoCloseable {
     public static Stores open(Database database, TollgateConfig config, Clock clock) {
       Sql sql = new Sql(database.dataSource());
       ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
-      return new Stores(sql, keys, new ChannelRepository(sql, SecretBox.fromConfig(config), clock), new KeyService(keys));
+      ChannelRepository channels = new ChannelRepository(
+          sql, SecretBox.fromConfig(config, ChannelRepository.holdsSecrets(sql)), clock);
+      channels.verifySecretKey(); // a wrong key stops the start, not every request later
+      return new Stores(sql, keys, channels, new KeyService(keys));
     }
   }
 }

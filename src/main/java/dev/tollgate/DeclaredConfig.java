@@ -1,10 +1,14 @@
 package dev.tollgate;
 
 import dev.tollgate.channel.ChannelSpec;
+import dev.tollgate.channel.ChannelTimeouts;
+import dev.tollgate.channel.ParamOverrides;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.Dates;
 import dev.tollgate.config.TollgateConfig;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 
 /** Applies the channels and keys declared in the config file to the database, at start-up. */
 final class DeclaredConfig {
@@ -15,8 +19,10 @@ final class DeclaredConfig {
     for (TollgateConfig.ChannelDecl c : config.channels()) {
       try {
         stores.channels().upsertByName(new ChannelSpec(
-            c.name(), c.type(), c.baseUrl(), c.key(), c.models(), c.modelMapping(),
-            c.priority() == null ? 0 : c.priority(), c.weight() == null ? 1 : c.weight()));
+            c.name(), c.type(), c.baseUrl(), keys(c), c.models(), c.modelMapping(),
+            c.priority() == null ? 0 : c.priority(), c.weight() == null ? 1 : c.weight(),
+            ParamOverrides.of(c.paramOverrides()), c.extraHeaders(),
+            new ChannelTimeouts(c.connectTimeoutMs(), c.firstByteTimeoutMs(), c.idleTimeoutMs()), c.groups()));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("channel '" + c.name() + "' in the config file: " + e.getMessage(), e);
       }
@@ -29,5 +35,17 @@ final class DeclaredConfig {
         throw new ConfigException("key '" + k.name() + "' in the config file: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** {@code key} and {@code keys} together, in that order. */
+  private static List<String> keys(TollgateConfig.ChannelDecl c) {
+    List<String> keys = new ArrayList<>();
+    if (c.key() != null) {
+      keys.add(c.key());
+    }
+    if (c.keys() != null) {
+      keys.addAll(c.keys());
+    }
+    return keys;
   }
 }

@@ -22,6 +22,9 @@ public record ApiKey(
     Instant expiresAt,
     Instant createdAt) {
 
+  /** The caller group of every key until keys get a group of their own (a later issue). */
+  public static final String DEFAULT_GROUP = "default";
+
   public ApiKey {
     models = Set.copyOf(models);
   }
@@ -36,5 +39,10 @@ public record ApiKey(
 
   public boolean mayUse(String model) {
     return models.isEmpty() || models.contains(model);
+  }
+
+  /** The caller group whose channels serve this key; see {@link #DEFAULT_GROUP}. */
+  public String group() {
+    return DEFAULT_GROUP;
   }
 }

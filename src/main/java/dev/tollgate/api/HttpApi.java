@@ -1,5 +1,6 @@
 package dev.tollgate.api;
 
+import dev.tollgate.api.admin.AdminApi;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
@@ -26,11 +27,12 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp) {
+      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, AdminApi admin) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
 
     router.get("/health").handler(rc -> health(rc, databaseUp));
+    admin.mount(router, body);
 
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
       router.post(path).handler(body).handler(chat.openAi()::handle);

@@ -1,13 +1,16 @@
 package dev.tollgate.channel;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An upstream endpoint: a provider kind, a base URL, a secret and the models it serves.
+ * An upstream endpoint: a provider kind, a base URL, its keys and the models it serves, with how
+ * requests to it are shaped (parameter overrides, extra headers, timeouts) and the caller groups
+ * it serves.
  *
- * @param secret the provider key in clear; held in memory only, never logged (see toString)
+ * @param secrets the provider keys in clear; held in memory only, never logged (see toString)
  * @param modelMapping requested model name → the name the upstream knows
  */
 public record Channel(
@@ -15,17 +18,23 @@ public record Channel(
     String name,
     String type,
     String baseUrl,
-    String secret,
+    ChannelSecrets secrets,
     Set<String> models,
     Map<String, String> modelMapping,
     int priority,
     int weight,
+    ParamOverrides paramOverrides,
+    Map<String, String> extraHeaders,
+    ChannelTimeouts timeouts,
+    Set<String> groups,
     ChannelStatus status,
     Instant createdAt) {
 
   public Channel {
     models = Set.copyOf(models);
     modelMapping = Map.copyOf(modelMapping);
+    extraHeaders = Map.copyOf(extraHeaders);
+    groups = Set.copyOf(groups);
   }
 
   public boolean serves(String model) {
@@ -37,10 +46,26 @@ public record Channel(
     return modelMapping.getOrDefault(requested, requested);
   }
 
+  /** The provider key for the next request (round-robin over the channel's keys). */
+  public String nextSecret() {
+    return secrets.next();
+  }
+
+  /** The settings this channel was made from, to change some of them. */
+  public ChannelSpec toSpec() {
+    return new ChannelSpec(name, type, baseUrl, secrets.all(), models.stream().sorted().toList(), modelMapping,
+        priority, weight, paramOverrides, extraHeaders, timeouts, groups.stream().sorted().toList());
+  }
+
+  /** The models sorted, for showing and for choosing one predictably. */
+  public List<String> sortedModels() {
+    return models.stream().sorted().toList();
+  }
+
   @Override
   public String toString() {
     return "Channel[id=" + id + ", name=" + name + ", type=" + type + ", baseUrl=" + baseUrl
-        + ", models=" + models + ", priority=" + priority + ", weight=" + weight + ", status="
-        + status + ", secret=***]";
+        + ", models=" + models + ", priority=" + priority + ", weight=" + weight + ", groups=" + groups
+        + ", status=" + status + ", secrets=***]";
   }
 }

@@ -73,9 +73,9 @@ public final class ChannelCatalog implements AutoCloseable {
     }
   }
 
-  /** Enabled channels serving the model, highest priority first. */
-  public List<Channel> channelsFor(String model) {
-    return snapshot.byModel().getOrDefault(model, List.of());
+  /** Enabled channels serving the model to the caller group, highest priority first. */
+  public List<Channel> channelsFor(String model, String group) {
+    return snapshot.byGroup().getOrDefault(group, Map.of()).getOrDefault(model, List.of());
   }
 
   /** The enabled channel with this id, if there is one. */
@@ -83,9 +83,9 @@ public final class ChannelCatalog implements AutoCloseable {
     return snapshot.channels().stream().filter(c -> c.id() == id).findFirst();
   }
 
-  /** Every model some enabled channel serves, sorted. */
-  public Set<String> models() {
-    return snapshot.byModel().keySet();
+  /** Every model some enabled channel serves to the caller group, sorted. */
+  public Set<String> models(String group) {
+    return snapshot.byGroup().getOrDefault(group, Map.of()).keySet();
   }
 
   @Override
@@ -93,23 +93,28 @@ public final class ChannelCatalog implements AutoCloseable {
     poller.shutdownNow();
   }
 
-  private record Snapshot(List<Channel> channels, Map<String, List<Channel>> byModel) {
+  /**
+   * Every enabled channel, and caller group → model → the channels serving it, highest priority
+   * first (ties by id).
+   */
+  private record Snapshot(List<Channel> channels, Map<String, Map<String, List<Channel>>> byGroup) {
     static Snapshot of(List<Channel> channels) {
-      Map<String, List<Channel>> byModel = new HashMap<>();
+      Map<String, Map<String, List<Channel>>> byGroup = new HashMap<>();
       for (Channel channel : channels) {
-        for (String model : channel.models()) {
-          byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(channel);
+        for (String group : channel.groups()) {
+          Map<String, List<Channel>> byModel = byGroup.computeIfAbsent(group, g -> new TreeMap<>());
+          for (String model : channel.models()) {
+            byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(channel);
+          }
         }
       }
-      Map<String, List<Channel>> sorted = new TreeMap<>();
-      byModel.forEach(
-          (model, list) ->
-              sorted.put(
-                  model,
-                  list.stream()
-                      .sorted(Comparator.comparingInt(Channel::priority).reversed().thenComparingLong(Channel::id))
-                      .toList()));
-      return new Snapshot(List.copyOf(channels), Collections.unmodifiableMap(sorted));
+      Comparator<Channel> order = Comparator.comparingInt(Channel::priority).reversed().thenComparingLong(Channel::id);
+      Map<String, Map<String, List<Channel>>> frozen = new HashMap<>();
+      byGroup.forEach((group, byModel) -> {
+        byModel.replaceAll((model, list) -> list.stream().sorted(order).toList());
+        frozen.put(group, Collections.unmodifiableMap(byModel));
+      });
+      return new Snapshot(List.copyOf(channels), Map.copyOf(frozen));
     }
   }
 }

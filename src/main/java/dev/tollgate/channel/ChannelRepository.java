@@ -2,30 +2,45 @@ package dev.tollgate.channel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /** Storage of channels; secrets are encrypted on the way in and decrypted on the way out. */
 public final class ChannelRepository {
 
-  private static final String COLUMNS =
-      "id, name, type, base_url, secret_enc, models, model_mapping, priority, weight, status, created_at";
+  /** The columns a {@link ChannelSpec} fills, in the order of {@link #specValues}. */
+  private static final List<String> SPEC_COLUMNS = List.of(
+      "name", "type", "base_url", "secret_enc", "models", "model_mapping", "priority", "weight", "param_overrides",
+      "extra_headers", "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "caller_groups");
+  private static final String COLUMNS = "id, " + String.join(", ", SPEC_COLUMNS) + ", status, created_at";
+  private static final String INSERT = "INSERT INTO channels (" + String.join(", ", SPEC_COLUMNS)
+      + ", status, updated_at, created_at) VALUES (" + "?, ".repeat(SPEC_COLUMNS.size()) + "?, ?, ?)";
+  private static final String SET_SPEC = SPEC_COLUMNS.stream().map(c -> c + " = ?").collect(Collectors.joining(", "));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Sql sql;
   private final SecretBox secrets;
   private final Clock clock;
+  /** Channel id → whose key is next; kept here so that a reloaded channel continues the round. */
+  private final Map<Long, AtomicInteger> keyTurns = new ConcurrentHashMap<>();
 
   public ChannelRepository(Sql sql, SecretBox secrets, Clock clock) {
     this.sql = sql;
@@ -33,14 +48,46 @@ public final class ChannelRepository {
     this.clock = clock;
   }
 
+  /**
+   * Whether any channel that may still be used holds encrypted keys: then only the key they were
+   * encrypted with will do, and a missing one must stop the start (see {@code SecretBox}).
+   */
+  public static boolean holdsSecrets(Sql sql) {
+    return sql.one("SELECT COUNT(*) AS n FROM channels WHERE status <> ?", row -> row.getLong("n"),
+        ChannelStatus.DELETED.dbValue()).orElse(0L) > 0;
+  }
+
+  /**
+   * Decrypts one stored channel's keys, so that a secret key that is not the one they were stored
+   * with stops the start with a clear message instead of failing requests.
+   */
+  public void verifySecretKey() {
+    Optional<String> sample = sql.one("SELECT secret_enc FROM channels WHERE status <> ? ORDER BY id LIMIT 1",
+        row -> row.getString("secret_enc"), ChannelStatus.DELETED.dbValue());
+    try {
+      sample.ifPresent(secrets::decrypt);
+    } catch (ConfigException e) {
+      throw new ConfigException("the stored channel keys cannot be decrypted with this secret key: secret_key"
+          + " (TOLLGATE_SECRET_KEY) or <data_dir>/secret.key is not the key they were stored with", e);
+    }
+  }
+
   public Channel insert(ChannelSpec spec) {
+    return insert(spec, ChannelStatus.ENABLED);
+  }
+
+  /** A new channel with the given status: one made disabled is never routed to, not even briefly. */
+  public Channel insert(ChannelSpec spec, ChannelStatus status) {
     long now = clock.millis();
-    long id =
-        sql.insert(
-            "INSERT INTO channels (type, base_url, secret_enc, models, model_mapping, priority, weight,"
-                + " status, updated_at, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            withValues(spec, now, spec.name(), now));
+    long id = sql.insert(INSERT, concat(specValues(spec), status.dbValue(), now, now));
     return findById(id).orElseThrow();
+  }
+
+  /** Replaces the settings of a channel that is not deleted; its status stays. */
+  public Optional<Channel> update(long id, ChannelSpec spec) {
+    int changed = sql.update("UPDATE channels SET " + SET_SPEC + ", updated_at = ? WHERE id = ? AND status <> ?",
+        concat(specValues(spec), nextStamp(), id, ChannelStatus.DELETED.dbValue()));
+    return changed == 1 ? findById(id) : Optional.empty();
   }
 
   /**
@@ -52,28 +99,34 @@ public final class ChannelRepository {
     if (existing.isEmpty()) {
       return insert(spec);
     }
-    sql.update(
-        "UPDATE channels SET type = ?, base_url = ?, secret_enc = ?, models = ?, model_mapping = ?,"
-            + " priority = ?, weight = ?, status = ?, updated_at = ?, status_reason = NULL WHERE id = ?",
-        withValues(spec, clock.millis(), existing.get().id()));
+    sql.update("UPDATE channels SET " + SET_SPEC + ", status = ?, status_reason = NULL, updated_at = ? WHERE id = ?",
+        concat(specValues(spec), ChannelStatus.ENABLED.dbValue(), nextStamp(), existing.get().id()));
     return findById(existing.get().id()).orElseThrow();
   }
 
-  /** The spec's column values (type … updated_at, as in the statements above), then extras. */
-  private Object[] withValues(ChannelSpec spec, long updatedAt, Object... extras) {
-    Object[] common = {
+  private Object[] specValues(ChannelSpec spec) {
+    ChannelTimeouts timeouts = spec.timeouts();
+    return new Object[] {
+      spec.name(),
       spec.type(),
       spec.baseUrl(),
-      secrets.encrypt(spec.secret()),
+      secrets.encrypt(json(spec.secrets())),
       String.join(",", spec.models()),
-      mappingJson(spec.modelMapping()),
+      spec.modelMapping().isEmpty() ? null : json(new TreeMap<>(spec.modelMapping())),
       spec.priority(),
       spec.weight(),
-      ChannelStatus.ENABLED.dbValue(),
-      updatedAt
+      spec.paramOverrides().json(),
+      spec.extraHeaders().isEmpty() ? null : json(new TreeMap<>(spec.extraHeaders())),
+      timeouts.connectMs(),
+      timeouts.firstByteMs(),
+      timeouts.idleMs(),
+      String.join(",", spec.groups())
     };
-    Object[] all = Arrays.copyOf(common, common.length + extras.length);
-    System.arraycopy(extras, 0, all, common.length, extras.length);
+  }
+
+  private static Object[] concat(Object[] values, Object... more) {
+    Object[] all = Arrays.copyOf(values, values.length + more.length);
+    System.arraycopy(more, 0, all, values.length, more.length);
     return all;
   }
 
@@ -91,6 +144,17 @@ public final class ChannelRepository {
         "SELECT " + COLUMNS + " FROM channels WHERE status <> ? ORDER BY id",
         this::map,
         ChannelStatus.DELETED.dbValue());
+  }
+
+  /** One page of the channels that are not deleted, by id. */
+  public List<Channel> listVisible(int offset, int limit) {
+    return sql.list("SELECT " + COLUMNS + " FROM channels WHERE status <> ? ORDER BY id LIMIT ? OFFSET ?",
+        this::map, ChannelStatus.DELETED.dbValue(), limit, offset);
+  }
+
+  public long countVisible() {
+    return sql.one("SELECT COUNT(*) AS n FROM channels WHERE status <> ?", row -> row.getLong("n"),
+        ChannelStatus.DELETED.dbValue()).orElse(0L);
   }
 
   /** An operator's change of status; it clears any reason the gateway gave for disabling the channel. */
@@ -163,37 +227,78 @@ public final class ChannelRepository {
         row.getString("name"),
         row.getString("type"),
         row.getString("base_url"),
-        secrets.decrypt(row.getString("secret_enc")),
-        Arrays.stream(row.getString("models").split(","))
-            .map(String::trim)
-            .filter(m -> !m.isEmpty())
-            .collect(Collectors.toSet()),
-        parseMapping(row.getString("model_mapping")),
+        new ChannelSecrets(parseSecrets(secrets.decrypt(row.getString("secret_enc"))),
+            keyTurns.computeIfAbsent(row.getLong("id"), id -> new AtomicInteger())),
+        commaSeparated(row.getString("models")),
+        parseMap(row.getString("model_mapping"), "model mapping"),
         row.getInt("priority"),
         row.getInt("weight"),
+        parseOverrides(row.getString("param_overrides")),
+        parseMap(row.getString("extra_headers"), "extra headers"),
+        new ChannelTimeouts(
+            nullableInt(row, "connect_timeout_ms"), nullableInt(row, "first_byte_timeout_ms"),
+            nullableInt(row, "idle_timeout_ms")),
+        commaSeparated(row.getString("caller_groups")),
         ChannelStatus.fromDb(row.getString("status")),
         Instant.ofEpochMilli(row.getLong("created_at")));
   }
 
-  private static String mappingJson(Map<String, String> mapping) {
-    if (mapping == null || mapping.isEmpty()) {
-      return null;
+  private static Set<String> commaSeparated(String value) {
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(m -> !m.isEmpty())
+        .collect(Collectors.toSet());
+  }
+
+  private static Integer nullableInt(ResultSet row, String column) throws SQLException {
+    int value = row.getInt(column);
+    return row.wasNull() ? null : value;
+  }
+
+  /**
+   * The decrypted keys: a JSON array of strings; rows written before channels had several keys
+   * hold the one key itself (provider keys are never JSON arrays, so the two cannot be confused).
+   */
+  private static List<String> parseSecrets(String plain) throws SQLException {
+    if (!plain.startsWith("[")) {
+      return List.of(plain);
     }
     try {
-      return JSON.writeValueAsString(mapping);
+      JsonNode array = JSON.readTree(plain);
+      List<String> keys = new ArrayList<>();
+      for (JsonNode key : array) {
+        keys.add(key.asText());
+      }
+      return keys;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("model mapping cannot be stored", e);
+      throw new SQLException("stored channel keys are not a JSON array");
     }
   }
 
-  private static Map<String, String> parseMapping(String json) throws SQLException {
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("channel settings cannot be stored", e);
+    }
+  }
+
+  private static Map<String, String> parseMap(String json, String what) throws SQLException {
     if (json == null || json.isBlank()) {
       return Map.of();
     }
     try {
       return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
     } catch (JsonProcessingException e) {
-      throw new SQLException("stored model mapping is not valid JSON", e);
+      throw new SQLException("stored " + what + " is not valid JSON", e);
+    }
+  }
+
+  private static ParamOverrides parseOverrides(String json) throws SQLException {
+    try {
+      return ParamOverrides.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("stored parameter overrides are not a JSON object", e);
     }
   }
 }

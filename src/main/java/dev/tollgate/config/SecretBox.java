@@ -35,8 +35,12 @@ public final class SecretBox {
   /**
    * The configured key ({@code secret_key} / {@code TOLLGATE_SECRET_KEY}, base64), or else the key
    * file under the data directory, created on first use with owner-only permissions.
+   *
+   * @param secretsStored the database already holds secrets encrypted with some key: a new key
+   *     would not open them, so a missing one stops here (the data directory lost while the
+   *     database lives elsewhere, say) instead of every request failing later
    */
-  public static SecretBox fromConfig(TollgateConfig config) {
+  public static SecretBox fromConfig(TollgateConfig config, boolean secretsStored) {
     if (config.secretKey() != null && !config.secretKey().isBlank()) {
       return new SecretBox(decodeKey(config.secretKey().trim()));
     }
@@ -44,6 +48,11 @@ public final class SecretBox {
     try {
       if (Files.exists(file)) {
         return new SecretBox(decodeKey(Files.readString(file, StandardCharsets.US_ASCII).trim()));
+      }
+      if (secretsStored) {
+        throw new ConfigException("the database holds encrypted channel keys but no secret key is available: set"
+            + " secret_key (or TOLLGATE_SECRET_KEY) to the key they were stored with, or restore " + file
+            + " (a new key would not decrypt them)");
       }
       Files.createDirectories(config.dataPath());
       byte[] fresh = new byte[32];

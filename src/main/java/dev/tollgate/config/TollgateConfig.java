@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ public record TollgateConfig(
     String dataDir,
     String secretKey,
     List<ChannelDecl> channels,
-    List<KeyDecl> keys) {
+    List<KeyDecl> keys,
+    Admin admin) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -32,10 +34,11 @@ public record TollgateConfig(
     dataDir = dataDir == null || dataDir.isBlank() ? "./data" : dataDir;
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
+    admin = admin == null ? Admin.defaults() : admin;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public Path dataPath() {
@@ -160,6 +163,27 @@ public record TollgateConfig(
   }
 
   /**
+   * The admin API ({@code /api/*}).
+   *
+   * @param token the bearer token it takes ({@code TOLLGATE_ADMIN_TOKEN}); unset = the admin API
+   *     is off (it answers 403 saying how to turn it on)
+   */
+  public record Admin(String token) {
+    public Admin {
+      token = token == null || token.isBlank() ? null : token.strip();
+    }
+
+    static Admin defaults() {
+      return new Admin(null);
+    }
+
+    @Override
+    public String toString() {
+      return "Admin[token=" + (token == null ? "unset" : "***") + "]";
+    }
+  }
+
+  /**
    * @param reasoningContent give OpenAI clients the thinking of other protocols' upstreams as
    *     {@code reasoning_content} (not in OpenAI's API: strict clients may reject it); a request
    *     overrides it with the header {@code x-tollgate-reasoning: content | none}
@@ -205,16 +229,34 @@ public record TollgateConfig(
     }
   }
 
-  /** A channel declared in the file; upserted by name at start-up. */
+  /**
+   * A channel declared in the file; upserted by name at start-up.
+   *
+   * @param key one provider key; {@code keys} gives several (both may be used)
+   * @param paramOverrides a JSON/YAML object merged into every upstream request body
+   */
   public record ChannelDecl(
       String name,
       String type,
       String baseUrl,
       String key,
+      List<String> keys,
       List<String> models,
       Map<String, String> modelMapping,
       Integer priority,
-      Integer weight) {}
+      Integer weight,
+      JsonNode paramOverrides,
+      Map<String, String> extraHeaders,
+      Integer connectTimeoutMs,
+      Integer firstByteTimeoutMs,
+      Integer idleTimeoutMs,
+      List<String> groups) {
+
+    @Override
+    public String toString() {
+      return "ChannelDecl[name=" + name + ", type=" + type + ", keys hidden]";
+    }
+  }
 
   /** A key declared in the file with its full value; stored hashed at start-up. */
   public record KeyDecl(

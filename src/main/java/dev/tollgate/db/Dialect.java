@@ -19,6 +19,10 @@ public enum Dialect {
       hikari.addDataSourceProperty("busy_timeout", "10000");
       hikari.addDataSourceProperty("synchronous", "NORMAL");
       hikari.addDataSourceProperty("foreign_keys", "true");
+      // Transactions take the write lock when they begin, so the busy timeout makes a second writer
+      // wait. Deferred ones (the default) read first and fail with SQLITE_BUSY_SNAPSHOT when another
+      // connection wrote meanwhile: two instances migrating one file at once hit it now and then.
+      hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     }
   },
   POSTGRESQL("BIGSERIAL PRIMARY KEY", "TEXT") {

@@ -1,6 +1,7 @@
 package dev.tollgate.provider;
 
 import dev.tollgate.provider.anthropic.AnthropicProvider;
+import dev.tollgate.provider.azure.AzureOpenAiProvider;
 import dev.tollgate.provider.gemini.GeminiProvider;
 import dev.tollgate.provider.openai.OpenAiProvider;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class Providers {
   }
 
   public static Providers builtIn() {
-    return new Providers(List.of(new OpenAiProvider(), new AnthropicProvider(), new GeminiProvider()));
+    return new Providers(List.of(new OpenAiProvider(), new AzureOpenAiProvider(), new AnthropicProvider(), new GeminiProvider()));
   }
 
   public Optional<Provider> find(String kind) {

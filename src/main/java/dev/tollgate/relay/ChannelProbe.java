@@ -72,18 +72,16 @@ public final class ChannelProbe implements AutoCloseable {
       return;
     }
     String model = channel.upstreamModel(channel.models().stream().sorted().findFirst().orElseThrow());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.ACCEPT, "application/json");
-    provider.get().authenticate(channel.secret(), headers::add);
+    // Sent as requests are: the channel's keys in turn and its extra headers.
+    MultiMap headers = UpstreamHeaders.forChannel(provider.get(), channel, "application/json", java.util.Map.of());
     String url = provider.get().chatUrl(channel.baseUrl(), model, false);
-    UpstreamCall call = new UpstreamCall(vertx, timeouts);
+    UpstreamCall call = new UpstreamCall(vertx, timeouts.forChannel(channel.timeouts()));
     CircuitBreaker breaker = health.of(channel.id());
     call.send(client, url, headers, oneTokenRequest(provider.get().protocol(), model))
         .compose(response -> response.body().map(body -> {
           call.finish();
           int status = response.statusCode();
-          UpstreamVerdict verdict = status < 400 ? null : UpstreamVerdict.of(status, body.getBytes(), channel.secret());
+          UpstreamVerdict verdict = status < 400 ? null : UpstreamVerdict.of(status, body.getBytes(), channel.secrets().all());
           if (verdict == null || verdict.kind() == UpstreamVerdict.Kind.CLIENT_ERROR) {
             LOG.info("channel {} answers again (probe: HTTP {}); its circuit is closed", channel.id(), status);
             breaker.onProbeSuccess();

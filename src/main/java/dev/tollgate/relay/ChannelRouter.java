@@ -5,19 +5,21 @@ import dev.tollgate.channel.ChannelCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * Orders the channels that serve a model into the sequence to try: highest priority group first,
- * and inside a group a weighted random order (so weight sets the share of first attempts).
- * Channels whose circuit is open are passed over later, by {@link Attempts}: dropping some
- * channels from a weighted random order leaves a weighted random order of the others.
+ * and inside a group a weighted random order (so weight sets the share of first attempts). Only
+ * channels serving the caller's group are considered; every key is in the default group until
+ * keys get groups of their own ({@link dev.tollgate.account.ApiKey#group}). Channels whose circuit
+ * is open are passed over later, by {@link Attempts}: dropping some channels from a weighted
+ * random order leaves a weighted random order of the others.
  */
 public final class ChannelRouter {
 
-  private final Function<String, List<Channel>> channelsByPriority;
+  private final BiFunction<String, String, List<Channel>> channelsByPriority;
   private final Supplier<RandomGenerator> random;
 
   public ChannelRouter(ChannelCatalog catalog) {
@@ -25,16 +27,17 @@ public final class ChannelRouter {
   }
 
   /**
-   * @param channelsByPriority the enabled channels serving a model, highest priority first
+   * @param channelsByPriority the enabled channels serving (model, caller group), highest
+   *     priority first
    * @param random the random source of the current thread (tests pass a seeded one)
    */
-  ChannelRouter(Function<String, List<Channel>> channelsByPriority, Supplier<RandomGenerator> random) {
+  ChannelRouter(BiFunction<String, String, List<Channel>> channelsByPriority, Supplier<RandomGenerator> random) {
     this.channelsByPriority = channelsByPriority;
     this.random = random;
   }
 
-  public List<Channel> candidates(String model) {
-    List<Channel> byPriority = channelsByPriority.apply(model);
+  public List<Channel> candidates(String model, String group) {
+    List<Channel> byPriority = channelsByPriority.apply(model, group);
     if (byPriority.size() <= 1) {
       return byPriority;
     }
@@ -43,11 +46,11 @@ public final class ChannelRouter {
     int i = 0;
     while (i < byPriority.size()) {
       int priority = byPriority.get(i).priority();
-      List<Channel> group = new ArrayList<>();
+      List<Channel> samePriority = new ArrayList<>();
       while (i < byPriority.size() && byPriority.get(i).priority() == priority) {
-        group.add(byPriority.get(i++));
+        samePriority.add(byPriority.get(i++));
       }
-      weightedShuffleInto(group, ordered, generator);
+      weightedShuffleInto(samePriority, ordered, generator);
     }
     return ordered;
   }

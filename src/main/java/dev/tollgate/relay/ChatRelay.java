@@ -28,7 +28,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +130,7 @@ public final class ChatRelay {
       reject(rc, cx, problem);
       return;
     }
-    List<Channel> candidates = router.candidates(cx.request.model());
+    List<Channel> candidates = router.candidates(cx.request.model(), key.group());
     if (candidates.isEmpty()) {
       reject(rc, cx, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
           "the model '" + cx.request.model() + "' is not served by any channel"));
@@ -254,18 +256,17 @@ public final class ChatRelay {
   private void send(
       RoutingContext rc, RelayContext cx, Provider provider, Optional<ChatCodec> egress, byte[] upstreamBody) {
     Channel channel = cx.channel;
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.ACCEPT, cx.request.stream() ? "text/event-stream" : "application/json");
-    provider.authenticate(channel.secret(), headers::add);
-    if (provider.protocol() == cx.request.protocol()) {
-      cx.request.sameProtocolHeaders().forEach(headers::set); // e.g. the client's anthropic-version and betas
-    }
+    MultiMap headers = UpstreamHeaders.forChannel(provider, channel,
+        cx.request.stream() ? "text/event-stream" : "application/json",
+        // e.g. the client's anthropic-version and betas
+        provider.protocol() == cx.request.protocol() ? cx.request.sameProtocolHeaders() : Map.of());
     String url = provider.chatUrl(channel.baseUrl(), cx.upstreamModel, cx.request.stream());
 
-    UpstreamCall call = new UpstreamCall(vertx, timeouts.firstByteAtMost(cx.attempts.remainingMs()));
+    UpstreamCall call = new UpstreamCall(vertx,
+        timeouts.forChannel(channel.timeouts()).firstByteAtMost(cx.attempts.remainingMs()));
     cx.clientGone = call::cancel;
-    call.send(client, url, headers, upstreamBody)
+    // The channel's parameter overrides go in last: they win over the client's and the conversion's.
+    call.send(client, url, headers, channel.paramOverrides().applyTo(upstreamBody))
         .onSuccess(upstream -> {
           cx.markFirstByte();
           int status = upstream.statusCode();
@@ -315,7 +316,7 @@ public final class ChatRelay {
   private void onUpstreamError(
       RoutingContext rc, RelayContext cx, HttpClientResponse upstream, int status, byte[] body,
       Optional<ChatCodec> egress) {
-    UpstreamVerdict verdict = UpstreamVerdict.of(status, body, cx.channel.secret());
+    UpstreamVerdict verdict = UpstreamVerdict.of(status, body, cx.channel.secrets().all());
     switch (verdict.kind()) {
       case CHANNEL_UNUSABLE -> {
         cx.attempts.unusable(status, verdict.channelFault());
@@ -495,7 +496,9 @@ public final class ChatRelay {
   }
 
   static GatewayError classify(Throwable err, UpstreamCall call) {
-    if (call.timedOut() || err instanceof UpstreamTimeoutException || err instanceof ConnectTimeoutException) {
+    // TimeoutException: no connection within a channel's own connect timeout (RequestOptions).
+    if (call.timedOut() || err instanceof UpstreamTimeoutException || err instanceof ConnectTimeoutException
+        || err instanceof TimeoutException) {
       return GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "the upstream did not answer in time");
     }
     if (err instanceof ConnectException || err instanceof NoRouteToHostException || err instanceof UnknownHostException) {

@@ -47,8 +47,8 @@ public final class ModelList {
         .onSuccess(key -> ok(rc, write(json -> {
           json.writeStartObject();
           json.writeArrayFieldStart("models");
-          for (String model : catalog.models()) {
-            if (key.mayUse(model) && !catalog.channelsFor(model).isEmpty()) {
+          for (String model : catalog.models(key.group())) {
+            if (key.mayUse(model) && !catalog.channelsFor(model, key.group()).isEmpty()) {
               writeGeminiModel(json, model);
             }
           }
@@ -63,7 +63,7 @@ public final class ModelList {
     String model = id.startsWith("models/") ? id.substring("models/".length()) : id;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(model) || catalog.channelsFor(model).isEmpty()) {
+          if (!key.mayUse(model) || catalog.channelsFor(model, key.group()).isEmpty()) {
             fail(rc, WireProtocol.GEMINI, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + model + "' does not exist or is not available to this key"));
             return;
@@ -86,12 +86,12 @@ public final class ModelList {
     json.writeEndObject();
   }
 
-  private void writeAnthropicModel(JsonGenerator json, String model) throws IOException {
+  private void writeAnthropicModel(JsonGenerator json, ApiKey key, String model) throws IOException {
     json.writeStartObject();
     json.writeStringField("type", "model");
     json.writeStringField("id", model);
     json.writeStringField("display_name", model);
-    json.writeStringField("created_at", catalog.channelsFor(model).get(0).createdAt().toString());
+    json.writeStringField("created_at", catalog.channelsFor(model, key.group()).get(0).createdAt().toString());
     json.writeEndObject();
   }
 
@@ -105,7 +105,7 @@ public final class ModelList {
           json.writeStartObject();
           json.writeStringField("object", "list");
           json.writeArrayFieldStart("data");
-          for (String model : catalog.models()) {
+          for (String model : catalog.models(key.group())) {
             writeModel(json, key, model);
           }
           json.writeEndArray();
@@ -117,13 +117,13 @@ public final class ModelList {
   private void listAnthropic(RoutingContext rc) {
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          List<String> models = catalog.models().stream()
-              .filter(m -> key.mayUse(m) && !catalog.channelsFor(m).isEmpty()).toList();
+          List<String> models = catalog.models(key.group()).stream()
+              .filter(m -> key.mayUse(m) && !catalog.channelsFor(m, key.group()).isEmpty()).toList();
           ok(rc, write(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
             for (String model : models) {
-              writeAnthropicModel(json, model);
+              writeAnthropicModel(json, key, model);
             }
             json.writeEndArray();
             json.writeBooleanField("has_more", false);
@@ -140,14 +140,14 @@ public final class ModelList {
     WireProtocol caller = anthropicCaller(rc) ? WireProtocol.ANTHROPIC : WireProtocol.OPENAI;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(id) || catalog.channelsFor(id).isEmpty()) {
+          if (!key.mayUse(id) || catalog.channelsFor(id, key.group()).isEmpty()) {
             fail(rc, caller, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + id + "' does not exist or is not available to this key"));
             return;
           }
           ok(rc, write(json -> {
             if (caller == WireProtocol.ANTHROPIC) {
-              writeAnthropicModel(json, id);
+              writeAnthropicModel(json, key, id);
             } else {
               writeModel(json, key, id);
             }
@@ -157,7 +157,7 @@ public final class ModelList {
   }
 
   private void writeModel(JsonGenerator json, ApiKey key, String model) throws IOException {
-    List<Channel> channels = catalog.channelsFor(model);
+    List<Channel> channels = catalog.channelsFor(model, key.group());
     if (!key.mayUse(model) || channels.isEmpty()) {
       return;
     }

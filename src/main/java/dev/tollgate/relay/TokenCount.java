@@ -19,6 +19,8 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -88,13 +90,13 @@ public final class TokenCount {
       return;
     }
     Optional<Channel> exact = ingress.protocol() == WireProtocol.ANTHROPIC
-        ? router.candidates(model).stream()
+        ? router.candidates(model, key.group()).stream()
             .filter(c -> providers.find(c.type()).map(p -> p.protocol() == WireProtocol.ANTHROPIC).orElse(false))
             .findFirst()
         : Optional.empty();
     if (exact.isPresent()) {
       askUpstream(rc, exact.get(), model, body);
-    } else if (router.candidates(model).isEmpty()) {
+    } else if (router.candidates(model, key.group()).isEmpty()) {
       fail(rc, GatewayError.of(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' is not served by any channel"));
     } else {
       answer(rc, 200, estimate(request));
@@ -130,16 +132,17 @@ public final class TokenCount {
 
   private void askUpstream(RoutingContext rc, Channel channel, String model, byte[] body) {
     Provider provider = providers.find(channel.type()).orElseThrow();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONTENT_TYPE, "application/json");
-    provider.authenticate(channel.secret(), headers::add);
+    Map<String, String> clientHeaders = new HashMap<>();
     for (String name : AnthropicProvider.CLIENT_HEADERS) {
       String value = rc.request().getHeader(name);
       if (value != null) {
-        headers.set(name, value);
+        clientHeaders.put(name, value);
       }
     }
+    MultiMap headers = UpstreamHeaders.forChannel(provider, channel, "application/json", clientHeaders);
+    // No parameter overrides: they shape answers (max_tokens…), which count_tokens refuses.
     byte[] upstreamBody = dev.tollgate.protocol.TopLevelModel.of(body).upstreamBody(channel.upstreamModel(model));
-    UpstreamCall call = new UpstreamCall(vertx, timeouts);
+    UpstreamCall call = new UpstreamCall(vertx, timeouts.forChannel(channel.timeouts()));
     call.send(client, BaseUrls.withVersion(channel.baseUrl(), "/v1") + "/messages/count_tokens", headers, upstreamBody)
         .compose(response -> response.body().map(bytes -> {
           call.finish();

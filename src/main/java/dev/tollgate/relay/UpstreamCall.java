@@ -34,6 +34,9 @@ final class UpstreamCall {
 
   Future<HttpClientResponse> send(HttpClientAgent client, String url, MultiMap headers, byte[] body) {
     RequestOptions options = UpstreamTarget.of(url).post().setHeaders(headers);
+    if (timeouts.connectMs() > 0) { // a channel's own; otherwise the client's setting applies
+      options.setConnectTimeout(timeouts.connectMs());
+    }
     return client
         .request(options)
         .compose(

@@ -34,7 +34,7 @@ final class UpstreamErrors {
   }
 
   /** {@code error.message} (OpenAI, Anthropic, Gemini all nest it so), or a top-level message. */
-  private static String message(byte[] body) {
+  static String message(byte[] body) {
     try {
       JsonNode root = JSON.readTree(body);
       if (root == null) {

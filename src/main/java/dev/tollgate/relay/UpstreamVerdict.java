@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -57,14 +58,14 @@ record UpstreamVerdict(UpstreamVerdict.Kind kind, String channelFault) {
       "\\b(?:sk|rk|pk|ak)-[A-Za-z0-9_\\-]{6,}|AIza[0-9A-Za-z_\\-]{10,}|[A-Za-z0-9_\\-]{24,}");
 
   /** The verdict on an answer with status 400 or more. */
-  static UpstreamVerdict of(int status, byte[] body, String secret) {
+  static UpstreamVerdict of(int status, byte[] body, List<String> secrets) {
     if (status >= 500 || status == 408) {
       return UPSTREAM_FAILURE;
     }
     ErrorBody error = ErrorBody.read(body);
     String fault = fault(status, error);
     if (fault != null) {
-      return new UpstreamVerdict(Kind.CHANNEL_UNUSABLE, describe(status, fault, error, secret));
+      return new UpstreamVerdict(Kind.CHANNEL_UNUSABLE, describe(status, fault, error, secrets));
     }
     return switch (status) {
       case 429 -> RATE_LIMITED;
@@ -91,23 +92,25 @@ record UpstreamVerdict(UpstreamVerdict.Kind kind, String channelFault) {
     return null;
   }
 
-  private static String describe(int status, String fault, ErrorBody error, String secret) {
+  private static String describe(int status, String fault, ErrorBody error, List<String> secrets) {
     StringBuilder reason = new StringBuilder(fault).append(" (HTTP ").append(status);
     if (!error.tags().isEmpty()) {
       reason.append(' ').append(String.join("/", error.tags()));
     }
     reason.append(')');
     if (error.message() != null) {
-      reason.append(": ").append(mask(error.message(), secret));
+      reason.append(": ").append(mask(error.message(), secrets));
     }
     return reason.toString();
   }
 
   /** The upstream's message without anything that looks like a key, shortened. */
-  static String mask(String message, String secret) {
+  static String mask(String message, List<String> secrets) {
     String text = message;
-    if (secret != null && secret.length() >= 4) {
-      text = text.replace(secret, "***");
+    for (String secret : secrets) {
+      if (secret != null && secret.length() >= 4) {
+        text = text.replace(secret, "***");
+      }
     }
     text = MASKED.matcher(text).replaceAll("***");
     text = KEY_LIKE.matcher(text).replaceAll("***");

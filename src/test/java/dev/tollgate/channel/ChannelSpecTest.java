@@ -104,4 +104,60 @@ class ChannelSpecTest {
     assertThatThrownBy(() -> spec("n", "openai", "https://x.example", "s", List.of("m"), 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight");
   }
+
+  private static ChannelSpec.Builder validBuilder() {
+    return valid().toBuilder();
+  }
+
+  @Test
+  void newerSettingsDefaultToNothingSpecialAndTheDefaultGroup() {
+    ChannelSpec spec = valid();
+
+    assertThat(spec.secrets()).containsExactly("sk-x");
+    assertThat(spec.paramOverrides()).isSameAs(ParamOverrides.NONE);
+    assertThat(spec.extraHeaders()).isEmpty();
+    assertThat(spec.timeouts()).isEqualTo(ChannelTimeouts.NONE);
+    assertThat(spec.groups()).containsExactly("default");
+  }
+
+  @Test
+  void severalKeysAreTrimmedAndBlankOnesDropped() {
+    ChannelSpec spec = validBuilder().secrets(Arrays.asList(" sk-a ", "", null, "sk-b")).build();
+
+    assertThat(spec.secrets()).containsExactly("sk-a", "sk-b");
+    assertThatThrownBy(() -> validBuilder().secrets(List.of(" ", "")).build()).hasMessageContaining("key");
+  }
+
+  @Test
+  void groupsAreTrimmedDedupedAndCommaFree() {
+    assertThat(validBuilder().groups(List.of(" vip ", "default", "vip")).build().groups()).containsExactly("vip", "default");
+    assertThat(validBuilder().groups(List.of(" ")).build().groups()).containsExactly("default");
+    assertThatThrownBy(() -> validBuilder().groups(List.of("a,b")).build()).hasMessageContaining("comma");
+  }
+
+  @Test
+  void extraHeadersCannotCarryCredentialsOrFraming() {
+    assertThat(validBuilder().extraHeaders(Map.of("OpenAI-Organization", "org-1", "HTTP-Referer", "https://a.example"))
+        .build().extraHeaders()).containsEntry("OpenAI-Organization", "org-1");
+    for (String refused : List.of("Authorization", "x-api-key", "API-Key", "x-goog-api-key", "Host", "Content-Length")) {
+      assertThatThrownBy(() -> validBuilder().extraHeaders(Map.of(refused, "v")).build())
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(refused);
+    }
+    assertThatThrownBy(() -> validBuilder().extraHeaders(Map.of("X-A", "v\r\nInjected: 1")).build())
+        .hasMessageContaining("line break");
+    assertThatThrownBy(() -> validBuilder().extraHeaders(Map.of("bad name", "v")).build())
+        .hasMessageContaining("not a valid header name");
+  }
+
+  @Test
+  void timeoutsArePositiveOrUnset() {
+    assertThat(new ChannelTimeouts(null, 5_000, null).isNone()).isFalse();
+    assertThatThrownBy(() -> new ChannelTimeouts(0, null, null)).hasMessageContaining("connect");
+    assertThatThrownBy(() -> new ChannelTimeouts(null, -1, null)).hasMessageContaining("first-byte");
+  }
+
+  @Test
+  void printsNoKey() {
+    assertThat(valid().toString()).doesNotContain("sk-x");
+  }
 }

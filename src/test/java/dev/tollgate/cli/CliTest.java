@@ -8,6 +8,7 @@ import dev.tollgate.account.KeySecrets;
 import dev.tollgate.account.KeyStatus;
 import dev.tollgate.billing.Money;
 import dev.tollgate.channel.Channel;
+import dev.tollgate.channel.ChannelTimeouts;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
@@ -108,7 +109,7 @@ class CliTest {
     assertThat(run.exit()).isZero();
     long id = Long.parseLong(run.out().strip());
     Channel channel = withStores(stores -> stores.channels().findById(id).orElseThrow());
-    assertThat(channel.secret()).isEqualTo("sk-provider-secret-value");
+    assertThat(channel.secrets().all()).containsExactly("sk-provider-secret-value");
     assertThat(channel.models()).containsExactlyInAnyOrder("gpt-4.1", "gpt-4.1-mini");
     assertThat(channel.upstreamModel("gpt-4.1")).isEqualTo("gpt-4.1-2025-04-14");
     assertThat(channel.priority()).isEqualTo(5);
@@ -117,6 +118,81 @@ class CliTest {
 
     Run list = tollgate("admin", "channel", "list");
     assertThat(list.out()).contains("main").contains("https://api.example.com/v1").doesNotContain("sk-provider-secret-value");
+  }
+
+  @Test
+  void channelAddTakesSeveralKeysAndHowRequestsAreShaped() {
+    Run run = tollgate("admin", "channel", "add", "--name", "shaped", "--type", "openai", "--base-url",
+        "https://api.example.com/v1", "--key", "sk-cli-key-one,sk-cli-key-two", "--key", "sk-cli-key-three",
+        "--models", "m", "--override", "{\"max_tokens\": 100}", "--header", "X-Title=Tollgate",
+        "--header", "OpenAI-Organization=org-1", "--groups", "vip,default", "--timeout-first-byte-ms", "5000",
+        "--timeout-connect-ms", "0");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    Channel channel = withStores(stores -> stores.channels().findById(Long.parseLong(run.out().strip())).orElseThrow());
+    assertThat(channel.secrets().all()).containsExactly("sk-cli-key-one", "sk-cli-key-two", "sk-cli-key-three");
+    assertThat(channel.paramOverrides().json()).isEqualTo("{\"max_tokens\":100}");
+    assertThat(channel.extraHeaders()).containsOnly(Map.entry("X-Title", "Tollgate"), Map.entry("OpenAI-Organization", "org-1"));
+    assertThat(channel.groups()).containsExactlyInAnyOrder("vip", "default");
+    assertThat(channel.timeouts()).isEqualTo(new ChannelTimeouts(null, 5000, null));
+
+    Run refused = tollgate("admin", "channel", "add", "--type", "openai", "--base-url", "https://a.example/v1",
+        "--key", "k", "--models", "m", "--header", "Authorization=Bearer x");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("Authorization");
+    Run badJson = tollgate("admin", "channel", "add", "--type", "openai", "--base-url", "https://a.example/v1",
+        "--key", "k", "--models", "m", "--override", "max_tokens=1");
+    assertThat(badJson.exit()).isEqualTo(2);
+    assertThat(badJson.err()).contains("JSON object");
+  }
+
+  @Test
+  void channelUpdateChangesOnlyWhatItIsGiven() {
+    long id = Long.parseLong(tollgate("admin", "channel", "add", "--name", "before", "--type", "openai", "--base-url",
+        "https://api.example.com/v1", "--key", "sk-kept-key", "--models", "a,b", "--priority", "2",
+        "--header", "X-Title=T", "--timeout-idle-ms", "9000", "--override", "{\"user\":\"gw\"}").out().strip());
+
+    Run run = tollgate("admin", "channel", "update", String.valueOf(id), "--name", "after", "--weight", "4",
+        "--timeout-idle-ms", "0", "--timeout-first-byte-ms", "700", "--clear-headers", "--groups", "vip");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    Channel channel = withStores(stores -> stores.channels().findById(id).orElseThrow());
+    assertThat(channel.name()).isEqualTo("after");
+    assertThat(channel.weight()).isEqualTo(4);
+    assertThat(channel.priority()).isEqualTo(2);
+    assertThat(channel.models()).containsExactlyInAnyOrder("a", "b");
+    assertThat(channel.secrets().all()).containsExactly("sk-kept-key");
+    assertThat(channel.paramOverrides().json()).isEqualTo("{\"user\":\"gw\"}");
+    assertThat(channel.extraHeaders()).isEmpty();
+    assertThat(channel.timeouts()).isEqualTo(new ChannelTimeouts(null, 700, null));
+    assertThat(channel.groups()).containsExactly("vip");
+
+    assertThat(tollgate("admin", "channel", "update", String.valueOf(id), "--key", "sk-new-1", "--key", "sk-new-2",
+        "--override", "{}").exit()).isZero();
+    Channel rekeyed = withStores(stores -> stores.channels().findById(id).orElseThrow());
+    assertThat(rekeyed.secrets().all()).containsExactly("sk-new-1", "sk-new-2");
+    assertThat(rekeyed.paramOverrides().isEmpty()).isTrue();
+
+    assertThat(tollgate("admin", "channel", "update", "9999", "--weight", "2").exit()).isEqualTo(1);
+    assertThat(tollgate("admin", "channel", "update", String.valueOf(id), "--type", "nope").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void channelShowPrintsEverySettingWithTheKeysMasked() {
+    long id = Long.parseLong(tollgate("admin", "channel", "add", "--name", "shown", "--type", "openai", "--base-url",
+        "https://api.example.com/v1", "--key", "sk-show-secret-abcd", "--key", "sk-show-secret-wxyz", "--models", "m",
+        "--map", "m=upstream-m", "--override", "{\"max_tokens\":8}", "--header", "X-Title=T",
+        "--timeout-first-byte-ms", "1500").out().strip());
+
+    Run show = tollgate("admin", "channel", "show", String.valueOf(id));
+
+    assertThat(show.exit()).isZero();
+    assertThat(show.out())
+        .contains("shown").contains("https://api.example.com/v1").contains("sk-…abcd, sk-…wxyz")
+        .contains("m=upstream-m").contains("{\"max_tokens\":8}").contains("X-Title=T")
+        .contains("first byte 1500 ms").contains("connect global").contains("default")
+        .doesNotContain("sk-show-secret");
+    assertThat(tollgate("admin", "channel", "show", "9999").exit()).isEqualTo(1);
   }
 
   @Test
@@ -173,8 +249,13 @@ class CliTest {
           "    type: openai",
           "    base_url: " + upstream.baseUrl(),
           "    key: sk-upstream",
+          "    keys: [sk-upstream-2]",
           "    models: [declared-model]",
           "    model_mapping: {declared-model: mock-text}",
+          "    param_overrides: {max_tokens: 33, metadata: {source: config}}",
+          "    extra_headers: {X-Title: declared}",
+          "    first_byte_timeout_ms: 4000",
+          "    groups: [default, vip]",
           "keys:",
           "  - name: declared",
           "    key: " + declaredKey,
@@ -188,6 +269,8 @@ class CliTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Hello there!");
         assertThat(upstream.last().body().path("model").asText()).isEqualTo("mock-text");
+        assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(33);
+        assertThat(upstream.last().headers()).containsEntry("x-title", "declared");
       } finally {
         app.stop();
       }
@@ -197,6 +280,10 @@ class CliTest {
       List<Channel> channels = withStores(stores -> stores.channels().listVisible());
       List<ApiKey> keys = withStores(stores -> stores.keys().listVisible());
       assertThat(channels).hasSize(1);
+      assertThat(channels.get(0).secrets().all()).containsExactly("sk-upstream", "sk-upstream-2");
+      assertThat(channels.get(0).paramOverrides().tree().path("metadata").path("source").asText()).isEqualTo("config");
+      assertThat(channels.get(0).timeouts().firstByteMs()).isEqualTo(4000);
+      assertThat(channels.get(0).groups()).containsExactlyInAnyOrder("default", "vip");
       assertThat(keys).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
     }
   }

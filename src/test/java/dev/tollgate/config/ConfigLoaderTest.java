@@ -40,6 +40,8 @@ class ConfigLoaderTest {
     assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
     assertThat(config.upstream().connectTimeoutMs()).isEqualTo(TollgateConfig.defaults().upstream().connectTimeoutMs());
     assertThat(config.dataDir()).isEqualTo("/var/lib/tollgate");
+    assertThat(config.admin().token()).isEqualTo("file-admin-token");
+    assertThat(config.admin().toString()).doesNotContain("file-admin-token");
   }
 
   @Test
@@ -55,6 +57,14 @@ class ConfigLoaderTest {
       assertThat(channel.modelMapping()).containsExactly(Map.entry("gpt-4o", "gpt-4o-2024-08-06"));
       assertThat(channel.priority()).isEqualTo(10);
       assertThat(channel.weight()).isEqualTo(3);
+      assertThat(channel.keys()).containsExactly("sk-provider-secret-2");
+      assertThat(channel.paramOverrides().toString()).isEqualTo("{\"max_tokens\":1024,\"reasoning_effort\":\"low\"}");
+      assertThat(channel.extraHeaders()).containsExactly(Map.entry("OpenAI-Organization", "org-1"));
+      assertThat(channel.connectTimeoutMs()).isEqualTo(2000);
+      assertThat(channel.firstByteTimeoutMs()).isEqualTo(20000);
+      assertThat(channel.idleTimeoutMs()).isNull();
+      assertThat(channel.groups()).containsExactly("default", "vip");
+      assertThat(channel.toString()).doesNotContain("sk-provider-secret");
     });
     assertThat(config.keys()).singleElement().satisfies(key -> {
       assertThat(key.name()).isEqualTo("ci");
@@ -159,6 +169,7 @@ class ConfigLoaderTest {
         "TOLLGATE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "1234",
         "TOLLGATE_DATA_DIR", "/tmp/elsewhere",
         "TOLLGATE_SECRET_KEY", "c2VjcmV0",
+        "TOLLGATE_ADMIN_TOKEN", "env-admin-token",
         "UNRELATED", "x");
 
     TollgateConfig config = loader.load(resource("full.yaml"), env);
@@ -169,6 +180,7 @@ class ConfigLoaderTest {
     assertThat(config.upstream().idleTimeoutMs()).isEqualTo(60_000);
     assertThat(config.dataDir()).isEqualTo("/tmp/elsewhere");
     assertThat(config.secretKey()).isEqualTo("c2VjcmV0");
+    assertThat(config.admin().token()).isEqualTo("env-admin-token");
     assertThat(config.channels()).hasSize(1);
   }
 
@@ -199,7 +211,8 @@ class ConfigLoaderTest {
             "TOLLGATE_DATABASE_URL",
             "TOLLGATE_USAGE_BATCH_SIZE",
             "TOLLGATE_DATA_DIR",
-            "TOLLGATE_SECRET_KEY")
+            "TOLLGATE_SECRET_KEY",
+            "TOLLGATE_ADMIN_TOKEN")
         .doesNotContain("TOLLGATE_CHANNELS", "TOLLGATE_KEYS")
         .doesNotHaveDuplicates()
         .allSatisfy(name -> assertThat(name).matches("TOLLGATE_[A-Z0-9_]+"));

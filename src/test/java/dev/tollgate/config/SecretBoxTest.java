@@ -94,7 +94,7 @@ class SecretBoxTest {
     String base64 = Base64.getEncoder().encodeToString(key);
     TollgateConfig config = new ConfigLoader().load(null, Map.of("TOLLGATE_SECRET_KEY", base64, "TOLLGATE_DATA_DIR", dir.toString()));
 
-    SecretBox fromConfig = SecretBox.fromConfig(config);
+    SecretBox fromConfig = SecretBox.fromConfig(config, false);
 
     assertThat(new SecretBox(key).decrypt(fromConfig.encrypt("s"))).isEqualTo("s");
     assertThat(dir.resolve("secret.key")).doesNotExist();
@@ -104,7 +104,7 @@ class SecretBoxTest {
   void configuredKeyThatIsNotBase64IsAConfigError() {
     TollgateConfig config = new ConfigLoader().load(null, Map.of("TOLLGATE_SECRET_KEY", "%%%"));
 
-    assertThatThrownBy(() -> SecretBox.fromConfig(config)).isInstanceOf(ConfigException.class).hasMessageContaining("base64");
+    assertThatThrownBy(() -> SecretBox.fromConfig(config, false)).isInstanceOf(ConfigException.class).hasMessageContaining("base64");
   }
 
   @Test
@@ -112,22 +112,33 @@ class SecretBoxTest {
     Path dataDir = dir.resolve("nested/data");
     TollgateConfig config = configWithDataDir(dataDir);
 
-    SecretBox first = SecretBox.fromConfig(config);
+    SecretBox first = SecretBox.fromConfig(config, false);
     Path keyFile = dataDir.resolve("secret.key");
 
     assertThat(keyFile).isRegularFile();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
     assertThat(Base64.getDecoder().decode(Files.readString(keyFile, StandardCharsets.US_ASCII).trim())).hasSize(32);
     String stored = first.encrypt("provider-key");
-    SecretBox second = SecretBox.fromConfig(config);
+    SecretBox second = SecretBox.fromConfig(config, false);
     assertThat(second.decrypt(stored)).isEqualTo("provider-key");
   }
 
   @Test
   void keyFilesOfTwoDataDirsDiffer() {
-    String stored = SecretBox.fromConfig(configWithDataDir(dir.resolve("a"))).encrypt("provider-key");
+    String stored = SecretBox.fromConfig(configWithDataDir(dir.resolve("a")), false).encrypt("provider-key");
 
-    assertThatThrownBy(() -> SecretBox.fromConfig(configWithDataDir(dir.resolve("b"))).decrypt(stored))
+    assertThatThrownBy(() -> SecretBox.fromConfig(configWithDataDir(dir.resolve("b")), false).decrypt(stored))
         .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void noKeyIsMadeUpWhenSecretsAreStoredAlready() {
+    Path dataDir = dir.resolve("lost");
+
+    assertThatThrownBy(() -> SecretBox.fromConfig(configWithDataDir(dataDir), true))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TOLLGATE_SECRET_KEY")
+        .hasMessageContaining(dataDir.resolve("secret.key").toString());
+    assertThat(dataDir.resolve("secret.key")).doesNotExist();
   }
 }

@@ -22,7 +22,7 @@ class DatabaseStartupTest {
 
   private TollgateConfig config(String url, int waitSeconds) {
     return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 500, waitSeconds, null),
-        null, null, null, null, null, dir.toString(), null, null, null);
+        null, null, null, null, null, dir.toString(), null, null, null, null);
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.tollgate.channel.Channel;
 import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.channel.ChannelStatus;
+import dev.tollgate.channel.ChannelTimeouts;
+import dev.tollgate.channel.ParamOverrides;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.testing.TestDatabase;
@@ -42,7 +44,7 @@ class StorageTest {
 
   private static TollgateConfig config(Path dir, String url) {
     return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null),
-        null, null, null, null, null, dir.toString(), null, null, null);
+        null, null, null, null, null, dir.toString(), null, null, null, null);
   }
 
   private record Stores(Database database, ApiKeyRepository keys, ChannelRepository channels, UsageRepository usage)
@@ -113,7 +115,7 @@ class StorageTest {
 
       Channel read = stores.channels().findByName("main ✨").orElseThrow();
       assertThat(read.id()).isEqualTo(channel.id());
-      assertThat(read.secret()).isEqualTo("sk-secret");
+      assertThat(read.secrets().all()).containsExactly("sk-secret");
       assertThat(read.models()).containsExactlyInAnyOrder("gpt-4.1", "gpt-4.1-mini");
       assertThat(read.modelMapping()).containsEntry("gpt-4.1", "gpt-4.1-2025-04-14");
       assertThat(read.priority()).isEqualTo(5);
@@ -163,6 +165,75 @@ class StorageTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  void channelSettingsRoundTripAndUpdateInPlace(TestDatabase kind) {
+    try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
+      ChannelSpec spec = new ChannelSpec("shaped 🚦", "openai", "https://api.example.com/v1",
+          List.of("sk-first-key-🔑", "sk-second-key"), List.of("gpt-4.1"), Map.of(), 0, 1,
+          ParamOverrides.parse("{\"max_tokens\":1024,\"metadata\":{\"team\":\"ü\"},\"temperature\":0.25}"),
+          Map.of("OpenAI-Organization", "org-ü", "X-Title", "Tollgate"),
+          new ChannelTimeouts(2_000, 15_000, null), List.of("vip", "default"));
+      long id = stores.channels().insert(spec).id();
+
+      Channel read = stores.channels().findById(id).orElseThrow();
+      assertThat(read.secrets().all()).containsExactly("sk-first-key-🔑", "sk-second-key");
+      assertThat(read.paramOverrides()).isEqualTo(spec.paramOverrides());
+      assertThat(read.paramOverrides().tree().path("metadata").path("team").asText()).isEqualTo("ü");
+      assertThat(read.extraHeaders()).containsOnly(Map.entry("OpenAI-Organization", "org-ü"), Map.entry("X-Title", "Tollgate"));
+      assertThat(read.timeouts()).isEqualTo(new ChannelTimeouts(2_000, 15_000, null));
+      assertThat(read.groups()).containsExactlyInAnyOrder("vip", "default");
+
+      String before = stores.channels().changeStamp();
+      assertThat(stores.channels().setStatus(id, ChannelStatus.DISABLED)).isTrue();
+      ChannelSpec changed = read.toSpec().toBuilder().secrets(List.of("sk-third")).paramOverrides(ParamOverrides.NONE)
+          .extraHeaders(Map.of()).timeouts(ChannelTimeouts.NONE).groups(List.of()).build();
+      Channel updated = stores.channels().update(id, changed).orElseThrow();
+      assertThat(updated.secrets().all()).containsExactly("sk-third");
+      assertThat(updated.paramOverrides().isEmpty()).isTrue();
+      assertThat(updated.extraHeaders()).isEmpty();
+      assertThat(updated.timeouts().isNone()).isTrue();
+      assertThat(updated.groups()).containsExactly("default");
+      assertThat(updated.status()).as("an update keeps the status").isEqualTo(ChannelStatus.DISABLED);
+      assertThat(stores.channels().changeStamp()).isNotEqualTo(before);
+
+      assertThat(stores.channels().setStatus(id, ChannelStatus.DELETED)).isTrue();
+      assertThat(stores.channels().update(id, changed)).as("a deleted channel stays deleted").isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aChannelStoredBeforeChannelsHadSeveralKeysReadsAsOneKeyInTheDefaultGroup(TestDatabase kind) {
+    try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
+      SecretBox box = new SecretBox(new byte[32]);
+      new Sql(stores.database().dataSource()).update("INSERT INTO channels (name, type, base_url, secret_enc, models,"
+              + " priority, weight, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "old", "openai", "https://old.example/v1", box.encrypt("sk-stored-alone"), "m", 0, 1, "enabled", 1L, 1L);
+
+      Channel old = stores.channels().findByName("old").orElseThrow();
+      assertThat(old.secrets().all()).containsExactly("sk-stored-alone");
+      assertThat(old.groups()).containsExactly("default");
+      assertThat(old.timeouts().isNone()).isTrue();
+      assertThat(old.paramOverrides().isEmpty()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void channelsArePagedByIdWithoutTheDeleted(TestDatabase kind) {
+    try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
+      for (int i = 1; i <= 5; i++) {
+        stores.channels().insert(new ChannelSpec("c" + i, "openai", "https://c.example/v1", "k", List.of("m"), Map.of(), 0, 1));
+      }
+      stores.channels().setStatus(stores.channels().findByName("c2").orElseThrow().id(), ChannelStatus.DELETED);
+
+      assertThat(stores.channels().countVisible()).isEqualTo(4);
+      assertThat(stores.channels().listVisible(0, 3)).extracting(Channel::name).containsExactly("c1", "c3", "c4");
+      assertThat(stores.channels().listVisible(3, 3)).extracting(Channel::name).containsExactly("c5");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   void usageRecordsAreWrittenInOneBatchAndReadBackExactly(TestDatabase kind) throws Exception {
     try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
       Instant at = Instant.ofEpochMilli(1_763_900_000_123L);
@@ -200,7 +271,7 @@ class StorageTest {
           List<String> versions = sql.list(
               "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank",
               row -> row.getString(1) + (row.getBoolean(2) ? "" : " (failed)"));
-          assertThat(versions).containsExactly("1", "2", "4");
+          assertThat(versions).containsExactly("1", "2", "3", "4");
           assertThat(b.isReachable(2)).isTrue();
         }
       } finally {

@@ -79,7 +79,7 @@ class AutoDisableTest {
   }
 
   private static boolean routed(String model, long channelId) {
-    return gateway.app().catalog().channelsFor(model).stream().anyMatch(c -> c.id() == channelId);
+    return gateway.app().catalog().channelsFor(model, "default").stream().anyMatch(c -> c.id() == channelId);
   }
 
   /** Runs the CLI, as an operator would, from another process's point of view: only the database is shared. */

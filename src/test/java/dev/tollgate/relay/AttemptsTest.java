@@ -3,6 +3,9 @@ package dev.tollgate.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.channel.Channel;
+import dev.tollgate.channel.ChannelSecrets;
+import dev.tollgate.channel.ChannelTimeouts;
+import dev.tollgate.channel.ParamOverrides;
 import dev.tollgate.channel.ChannelStatus;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.protocol.ErrorCode;
@@ -30,7 +33,8 @@ class AttemptsTest {
 
   private static List<Channel> channels(long... ids) {
     return LongStream.of(ids).mapToObj(id -> new Channel(id, "c" + id, "openai", "https://c" + id + ".example/v1",
-        "sk-" + id, Set.of("m"), Map.of(), 0, 1, ChannelStatus.ENABLED, Instant.EPOCH)).toList();
+        new ChannelSecrets(List.of("sk-" + id)), Set.of("m"), Map.of(), 0, 1, ParamOverrides.NONE, Map.of(),
+        ChannelTimeouts.NONE, Set.of("default"), ChannelStatus.ENABLED, Instant.EPOCH)).toList();
   }
 
   private void elapse(long ms) {

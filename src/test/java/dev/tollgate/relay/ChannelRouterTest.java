@@ -68,7 +68,7 @@ class ChannelRouterTest {
     channel("a", 0, 1, "gpt-4o");
     catalog.reload();
 
-    assertThat(router.candidates("claude-sonnet")).isEmpty();
+    assertThat(router.candidates("claude-sonnet", "default")).isEmpty();
   }
 
   @Test
@@ -77,8 +77,8 @@ class ChannelRouterTest {
     channel("b", 0, 1, "gpt-4o-mini");
     catalog.reload();
 
-    assertThat(names(router.candidates("gpt-4o"))).containsExactly("a");
-    assertThat(names(router.candidates("gpt-4o-mini"))).containsExactlyInAnyOrder("a", "b");
+    assertThat(names(router.candidates("gpt-4o", "default"))).containsExactly("a");
+    assertThat(names(router.candidates("gpt-4o-mini", "default"))).containsExactlyInAnyOrder("a", "b");
   }
 
   @Test
@@ -91,7 +91,7 @@ class ChannelRouterTest {
     catalog.reload();
 
     for (int draw = 0; draw < 2000; draw++) {
-      List<String> order = names(router.candidates("m"));
+      List<String> order = names(router.candidates("m", "default"));
 
       assertThat(order.subList(0, 2)).containsExactlyInAnyOrder("high-1", "high-2");
       assertThat(order.subList(2, 5)).containsExactly("mid", "low", "negative");
@@ -106,7 +106,7 @@ class ChannelRouterTest {
     catalog.reload();
 
     for (int draw = 0; draw < 500; draw++) {
-      assertThat(names(router.candidates("m"))).hasSize(6).doesNotHaveDuplicates();
+      assertThat(names(router.candidates("m", "default"))).hasSize(6).doesNotHaveDuplicates();
     }
   }
 
@@ -119,7 +119,7 @@ class ChannelRouterTest {
     Map<String, Integer> first = new HashMap<>();
 
     for (int draw = 0; draw < draws; draw++) {
-      first.merge(router.candidates("m").getFirst().name(), 1, Integer::sum);
+      first.merge(router.candidates("m", "default").getFirst().name(), 1, Integer::sum);
     }
 
     assertThat(first.getOrDefault("light", 0) / (double) draws).isCloseTo(0.25, within(0.05));
@@ -138,7 +138,7 @@ class ChannelRouterTest {
     Map<String, Integer> firstOfTop = new HashMap<>();
 
     for (int draw = 0; draw < draws; draw++) {
-      List<Channel> order = router.candidates("m");
+      List<Channel> order = router.candidates("m", "default");
       firstOfTop.merge(order.get(0).name(), 1, Integer::sum);
       firstOfFallback.merge(order.get(2).name(), 1, Integer::sum);
     }
@@ -152,6 +152,22 @@ class ChannelRouterTest {
     channel("only", 0, 1, "m");
     catalog.reload();
 
-    assertThat(names(router.candidates("m"))).containsExactly("only");
+    assertThat(names(router.candidates("m", "default"))).containsExactly("only");
+  }
+
+  @Test
+  void onlyChannelsServingTheCallersGroupAreCandidates() {
+    channel("everyone", 0, 1, "m");
+    channels.insert(new ChannelSpec("vip-only", "openai", "https://vip.example/v1", List.of("sk-vip"), List.of("m", "vip-model"),
+        Map.of(), 5, 1, null, null, null, List.of("vip")));
+    channels.insert(new ChannelSpec("both", "openai", "https://both.example/v1", List.of("sk-both"), List.of("m"),
+        Map.of(), 1, 1, null, null, null, List.of("vip", "default")));
+    catalog.reload();
+
+    assertThat(names(router.candidates("m", "default"))).containsExactly("both", "everyone");
+    assertThat(names(router.candidates("m", "vip"))).containsExactly("vip-only", "both");
+    assertThat(router.candidates("vip-model", "default")).isEmpty();
+    assertThat(catalog.models("default")).containsExactly("m");
+    assertThat(catalog.models("vip")).containsExactly("m", "vip-model");
   }
 }

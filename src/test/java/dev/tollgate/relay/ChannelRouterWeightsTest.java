@@ -3,6 +3,9 @@ package dev.tollgate.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.channel.Channel;
+import dev.tollgate.channel.ChannelSecrets;
+import dev.tollgate.channel.ChannelTimeouts;
+import dev.tollgate.channel.ParamOverrides;
 import dev.tollgate.channel.ChannelStatus;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,13 +23,14 @@ class ChannelRouterWeightsTest {
   private static final double CHI_SQUARE_3_DF_P001 = 16.27;
 
   private static Channel channel(long id, int priority, int weight) {
-    return new Channel(id, "c" + id, "openai", "https://c" + id + ".example/v1", "sk", Set.of("m"), Map.of(),
-        priority, weight, ChannelStatus.ENABLED, Instant.EPOCH);
+    return new Channel(id, "c" + id, "openai", "https://c" + id + ".example/v1", new ChannelSecrets(List.of("sk")),
+        Set.of("m"), Map.of(), priority, weight, ParamOverrides.NONE, Map.of(), ChannelTimeouts.NONE,
+        Set.of("default"), ChannelStatus.ENABLED, Instant.EPOCH);
   }
 
   private static ChannelRouter router(List<Channel> byPriority, long seed) {
     Random random = new Random(seed);
-    return new ChannelRouter(model -> byPriority, () -> random);
+    return new ChannelRouter((model, group) -> byPriority, () -> random);
   }
 
   private static double chiSquare(Map<Long, Integer> observed, Map<Long, Double> expectedShare) {
@@ -45,7 +49,7 @@ class ChannelRouterWeightsTest {
     Map<Long, Integer> first = new HashMap<>();
 
     for (int i = 0; i < DRAWS; i++) {
-      first.merge(router.candidates("m").getFirst().id(), 1, Integer::sum);
+      first.merge(router.candidates("m", "default").getFirst().id(), 1, Integer::sum);
     }
 
     assertThat(chiSquare(first, Map.of(1L, 0.1, 2L, 0.2, 3L, 0.3, 4L, 0.4))).isLessThan(CHI_SQUARE_3_DF_P001);
@@ -58,7 +62,7 @@ class ChannelRouterWeightsTest {
     Map<Long, Integer> second = new HashMap<>();
     int counted = 0;
     while (counted < DRAWS) {
-      List<Channel> order = router.candidates("m");
+      List<Channel> order = router.candidates("m", "default");
       if (order.getFirst().id() == 4) {
         second.merge(order.get(1).id(), 1, Integer::sum);
         counted++;
@@ -74,7 +78,7 @@ class ChannelRouterWeightsTest {
     ChannelRouter router = router(List.of(channel(1, 9, 1), channel(2, 9, 1), channel(3, 0, 1000)), 3);
 
     for (int i = 0; i < DRAWS; i++) {
-      List<Channel> order = router.candidates("m");
+      List<Channel> order = router.candidates("m", "default");
       assertThat(order.get(2).id()).isEqualTo(3);
     }
   }
@@ -86,7 +90,7 @@ class ChannelRouterWeightsTest {
     ChannelRouter b = router(channels, 99);
 
     for (int i = 0; i < 100; i++) {
-      assertThat(a.candidates("m")).isEqualTo(b.candidates("m"));
+      assertThat(a.candidates("m", "default")).isEqualTo(b.candidates("m", "default"));
     }
   }
 }

@@ -14,7 +14,7 @@ class UpstreamVerdictTest {
   private static final String SECRET = "sk-proj-Abc123Def456Ghi789Jkl012Mno345";
 
   private static UpstreamVerdict verdict(int status, String body) {
-    return UpstreamVerdict.of(status, body.getBytes(StandardCharsets.UTF_8), SECRET);
+    return UpstreamVerdict.of(status, body.getBytes(StandardCharsets.UTF_8), java.util.List.of(SECRET));
   }
 
   @Test

@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #inject} makes this upstream fail, whatever the model, a share of the time: one mock
  * per channel then gives each channel its own faults.
+ *
+ * <p>Azure OpenAI's deployment paths ({@code /openai/deployments/NAME/chat/completions}) answer the same way.
  */
 public final class MockOpenAiUpstream extends MockServer {
 
@@ -69,9 +71,15 @@ public final class MockOpenAiUpstream extends MockServer {
   private volatile CountDownLatch slowGate = new CountDownLatch(1);
   private volatile CountDownLatch endlessClosed = new CountDownLatch(1);
 
-  /** A request as the upstream received it. */
-  /** A request as the upstream received it; {@code headers} has lower-case names. */
-  public record Received(String path, String authorization, JsonNode body, byte[] rawBody, Map<String, String> headers) {}
+  private static final java.util.regex.Pattern AZURE_DEPLOYMENT =
+      java.util.regex.Pattern.compile("/openai/deployments/[^/]+/chat/completions");
+
+  /**
+   * A request as the upstream received it; {@code headers} has lower-case names, {@code query}
+   * is the raw query string or null.
+   */
+  public record Received(
+      String path, String authorization, JsonNode body, byte[] rawBody, Map<String, String> headers, String query) {}
 
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -127,9 +135,14 @@ public final class MockOpenAiUpstream extends MockServer {
     response.setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
   }
 
+  /** The resource endpoint an {@code azure-openai} channel takes: deployments answer under it. */
+  public String azureEndpoint() {
+    return origin();
+  }
+
   @Override
   void route(HttpServerRequest request, JsonNode json) {
-    if (!request.path().equals("/v1/chat/completions")) {
+    if (!request.path().equals("/v1/chat/completions") && !AZURE_DEPLOYMENT.matcher(request.path()).matches()) {
       request.response().setStatusCode(404).end();
       return;
     }

@@ -43,7 +43,7 @@ abstract class MockServer implements AutoCloseable {
         return;
       }
       received.add(new MockOpenAiUpstream.Received(
-          request.path(), request.getHeader(authHeader()), json, body.getBytes(), headers(request)));
+          request.path(), request.getHeader(authHeader()), json, body.getBytes(), headers(request), request.query()));
       route(request, json);
     });
   }

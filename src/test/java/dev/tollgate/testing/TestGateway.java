@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway on a free port over a fresh, empty database of the kind the run selected
  * ({@link TestDatabase#selected()}: SQLite by default), with short timeouts for tests.
  */
 public final class TestGateway implements AutoCloseable {
+
+  /** The admin API token every test gateway is configured with. */
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
   private final App app;
   private final Path dataDir;
@@ -68,6 +72,17 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** A gateway whose configuration a test adjusts (e.g. without an admin token). */
+  public static TestGateway start(Path dataDir, UnaryOperator<TollgateConfig> adjust) {
+    TestDatabase.Scratch database = TestDatabase.selected().create(dataDir);
+    try {
+      return new TestGateway(App.start(adjust.apply(config(dataDir, database.url(), 1_500, 1_500))), dataDir, database, true);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
   /** A gateway over a database the caller owns (and reads after the gateway stopped). */
   public static TestGateway start(Path dataDir, TestDatabase.Scratch database, int firstByteTimeoutMs, int idleTimeoutMs) {
     return new TestGateway(App.start(config(dataDir, database.url(), firstByteTimeoutMs, idleTimeoutMs)), dataDir, database, false);
@@ -97,7 +112,8 @@ public final class TestGateway implements AutoCloseable {
         dataDir.toString(),
         null,
         null,
-        null);
+        null,
+        new TollgateConfig.Admin(ADMIN_TOKEN));
   }
 
   public App app() {
@@ -132,6 +148,13 @@ public final class TestGateway implements AutoCloseable {
       String type, String baseUrl, List<String> models, Map<String, String> mapping, int priority, int weight) {
     long id = app.stores().channels().insert(new ChannelSpec(
         "ch-" + System.nanoTime(), type, baseUrl, "sk-upstream-secret", models, mapping, priority, weight)).id();
+    app.catalog().reload();
+    return id;
+  }
+
+  /** Adds a channel as specified and waits until the gateway routes to it. */
+  public long addChannel(ChannelSpec spec) {
+    long id = app.stores().channels().insert(spec).id();
     app.catalog().reload();
     return id;
   }
