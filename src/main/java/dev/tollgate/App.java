@@ -149,7 +149,8 @@ public final class App implements AutoCloseable {
           loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
           clock, signatures, config.protocols().openai().reasoningContent(), streams);
       AdminApi admin = new AdminApi(adminAuth, new ChannelAdminRoutes(
-          loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts)));
+          loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts),
+          channelHealth));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
     };
 

@@ -117,6 +117,10 @@ class AutoDisableTest {
     String reason = gateway.app().stores().channels().statusReason(bad).orElseThrow();
     assertThat(reason).contains("HTTP 401").contains("invalid_api_key").doesNotContain("sk-upstr").doesNotContain("cret");
     assertThat(cli("admin", "channel", "list")).contains("auto_disabled").contains("(" + reason + ")");
+    com.fasterxml.jackson.databind.JsonNode viewed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Http.get(gateway.baseUrl() + "/api/channel/" + bad, TestGateway.ADMIN_TOKEN).body());
+    assertThat(viewed.path("status").asText()).as("the admin API shows why").isEqualTo("auto_disabled");
+    assertThat(viewed.path("statusReason").asText()).isEqualTo(reason);
 
     for (int i = 0; i < 3; i++) {
       assertThat(Http.postJson(url, key, chat("ad-model", false)).statusCode()).isEqualTo(200);

@@ -65,6 +65,11 @@ class ChannelHealthTest {
       assertThat(open.consecutiveFailures()).isEqualTo(3);
       assertThat(open.openedAt()).isNotNull();
       assertThat(circuit(gateway, steady).state()).isEqualTo(CircuitState.CLOSED);
+      com.fasterxml.jackson.databind.JsonNode viewed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+          Http.get(gateway.baseUrl() + "/api/channel/" + flaky, TestGateway.ADMIN_TOKEN).body());
+      assertThat(viewed.at("/circuit/state").asText()).as("the admin API shows the circuit").isEqualTo("open");
+      assertThat(viewed.at("/circuit/consecutiveFailures").asInt()).isEqualTo(3);
+      assertThat(viewed.at("/circuit/openedAt").asText()).isEqualTo(open.openedAt().toString());
 
       HttpResponse<String> skipping = ask(gateway, key, "cb");
       assertThat(failing.chatRequests()).as("skipped while open").isEqualTo(3);

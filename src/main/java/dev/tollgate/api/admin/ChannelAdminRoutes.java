@@ -9,6 +9,7 @@ import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.channel.ChannelStatus;
 import dev.tollgate.provider.Providers;
+import dev.tollgate.relay.ChannelHealth;
 import dev.tollgate.relay.ChannelTester;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -36,14 +38,16 @@ public final class ChannelAdminRoutes {
   private final ChannelCatalog catalog;
   private final Providers providers;
   private final ChannelTester probe;
+  private final ChannelHealth health;
 
-  public ChannelAdminRoutes(
-      Vertx vertx, ChannelRepository channels, ChannelCatalog catalog, Providers providers, ChannelTester probe) {
+  public ChannelAdminRoutes(Vertx vertx, ChannelRepository channels, ChannelCatalog catalog, Providers providers,
+      ChannelTester probe, ChannelHealth health) {
     this.vertx = vertx;
     this.channels = channels;
     this.catalog = catalog;
     this.providers = providers;
     this.probe = probe;
+    this.health = health;
   }
 
   public void mount(Router router, BodyHandler body) {
@@ -64,7 +68,10 @@ public final class ChannelAdminRoutes {
       ArrayNode data = answer.putArray("data");
       long offset = (long) (page - 1) * pageSize;
       if (offset < total) {
-        channels.listVisible((int) offset, pageSize).forEach(c -> data.add(ChannelJson.view(c)));
+        Map<Long, String> reasons = channels.statusReasons();
+        Map<Long, ChannelHealth.Status> circuits = health.snapshot();
+        channels.listVisible((int) offset, pageSize)
+            .forEach(c -> data.add(ChannelJson.view(c, reasons.get(c.id()), circuits.get(c.id()))));
       }
       return answer.put("page", page).put("pageSize", pageSize).put("total", total);
     }));
@@ -72,7 +79,7 @@ public final class ChannelAdminRoutes {
 
   private void one(RoutingContext rc) {
     long id = id(rc);
-    reply(rc, 200, blocking(() -> ChannelJson.view(existing(id))));
+    reply(rc, 200, blocking(() -> view(existing(id))));
   }
 
   private void create(RoutingContext rc) {
@@ -145,7 +152,12 @@ public final class ChannelAdminRoutes {
   /** The channel as stored now, after reloading the catalog so that routing sees it too. */
   private ObjectNode changed(long id) {
     catalog.reload();
-    return ChannelJson.view(existing(id));
+    return view(existing(id));
+  }
+
+  /** With why the gateway disabled it, if it did, and its circuit breaker on this node. */
+  private ObjectNode view(Channel channel) {
+    return ChannelJson.view(channel, channels.statusReason(channel.id()).orElse(null), health.snapshot().get(channel.id()));
   }
 
   private Channel existing(long id) {

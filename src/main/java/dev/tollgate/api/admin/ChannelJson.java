@@ -10,7 +10,10 @@ import dev.tollgate.channel.ChannelTimeouts;
 import dev.tollgate.channel.ParamOverrides;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import dev.tollgate.relay.ChannelHealth;
+import dev.tollgate.relay.CircuitState;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,17 +33,26 @@ final class ChannelJson {
   private static final Set<String> SETTINGS = Set.of(
       "name", "type", "baseUrl", "keys", "models", "modelMapping", "priority", "weight", "paramOverrides",
       "extraHeaders", "connectTimeoutMs", "firstByteTimeoutMs", "idleTimeoutMs", "groups", "status");
-  private static final Set<String> READ_ONLY = Set.of("id", "maskedKeys", "createdAt");
+  private static final Set<String> READ_ONLY = Set.of("id", "maskedKeys", "createdAt", "statusReason", "circuit");
 
   private ChannelJson() {}
 
-  static ObjectNode view(Channel channel) {
+  /**
+   * @param statusReason why the gateway disabled the channel, or null
+   * @param circuit its circuit breaker on this node, or null when it has not been called yet
+   */
+  static ObjectNode view(Channel channel, String statusReason, ChannelHealth.Status circuit) {
     ObjectNode json = AdminReplies.JSON.createObjectNode();
     json.put("id", channel.id());
     json.put("name", channel.name());
     json.put("type", channel.type());
     json.put("baseUrl", channel.baseUrl());
     json.put("status", channel.status().dbValue());
+    json.put("statusReason", statusReason);
+    ObjectNode breaker = json.putObject("circuit");
+    breaker.put("state", (circuit == null ? CircuitState.CLOSED : circuit.state()).name().toLowerCase(Locale.ROOT));
+    breaker.put("consecutiveFailures", circuit == null ? 0 : circuit.consecutiveFailures());
+    breaker.put("openedAt", circuit == null || circuit.openedAt() == null ? null : circuit.openedAt().toString());
     strings(json.putArray("maskedKeys"), channel.secrets().masked());
     strings(json.putArray("models"), channel.sortedModels());
     json.set("modelMapping", AdminReplies.JSON.valueToTree(new TreeMap<>(channel.modelMapping())));
