@@ -1,9 +1,7 @@
 package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
@@ -47,6 +45,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   private final SseReader reader = new SseReader(pending::add, MAX_EVENT_BYTES);
   private final Map<Integer, Integer> callIndexByUpstreamIndex = new HashMap<>();
   private final List<String> callIds = new ArrayList<>();
+  private final OpenAiCommonChunk common = new OpenAiCommonChunk();
   private int lastUpstreamIndex;
   private boolean started;
   private boolean ended;
@@ -114,7 +113,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       end(out);
       return;
     }
-    if (isPlainTextChunk(trimmed) && fastText(trimmed, out)) {
+    if (OpenAiCommonChunk.mayBeCommon(trimmed) && commonChunk(trimmed, out)) {
       return; // the bulk of every stream: read without building a tree
     }
     JsonNode chunk;
@@ -153,86 +152,28 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  /** A chunk with no tool calls, usage, error, reasoning or refusal: only text and a finish. */
-  private static boolean isPlainTextChunk(String json) {
-    return !JsonScan.hasMember(json, "\"tool_calls\"", '[')
-        && !JsonScan.hasMember(json, "\"usage\"", '{')
-        && !json.contains("\"error\"") // an error of any shape takes the full path
-        && !json.contains("\"reasoning")
-        && !json.contains("\"refusal\"");
-  }
-
   /**
-   * Reads a plain text chunk with a streaming parser: id and model (for Start), choice 0's content
-   * and finish reason. Returns false, having emitted nothing, for any other shape (several
-   * choices, unexpected types): the tree path then reads it.
+   * Reads a chunk of the common shape ({@link OpenAiCommonChunk}) with a streaming parser, with the
+   * tree path's meaning. Returns false, having emitted nothing, for any other shape.
    */
-  private boolean fastText(String json, Consumer<StreamEvent> out) {
-    String id = null;
-    String model = null;
-    String content = null;
-    String finish = null;
-    int choices = 0;
+  private boolean commonChunk(String json, Consumer<StreamEvent> out) {
     try (JsonParser parser = OpenAiJson.FACTORY.createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
+      if (!common.read(parser)) {
         return false;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (field) {
-          case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "model" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "choices" -> {
-            if (value != JsonToken.START_ARRAY) {
-              return false;
-            }
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              if (++choices > 1) {
-                return false;
-              }
-              while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken inner = parser.nextToken();
-                switch (name) {
-                  case "index" -> {
-                    if (inner != JsonToken.VALUE_NULL && (inner != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != 0)) {
-                      return false;
-                    }
-                  }
-                  case "finish_reason" -> finish = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-                  case "delta" -> {
-                    if (inner != JsonToken.START_OBJECT) {
-                      return false;
-                    }
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                      String deltaField = parser.currentName();
-                      JsonToken deltaValue = parser.nextToken();
-                      if ("content".equals(deltaField) && deltaValue == JsonToken.VALUE_STRING) {
-                        content = parser.getText();
-                      } else {
-                        parser.skipChildren();
-                      }
-                    }
-                  }
-                  default -> parser.skipChildren();
-                }
-              }
-            }
-          }
-          default -> parser.skipChildren();
-        }
       }
     } catch (IOException e) {
       return false;
     }
     if (!started) {
       started = true;
-      out.accept(new StreamEvent.Start(id, model, null));
+      out.accept(new StreamEvent.Start(common.id, common.model, null));
     }
-    emitText(content, out);
-    if (finish != null) {
-      finishReason = finish;
+    emitText(common.content, out);
+    if (common.hasCall) {
+      toolCall(common.callIndex, common.callId, common.callName, common.callArguments, out);
+    }
+    if (common.finish != null) {
+      finishReason = common.finish;
       sawFinish = true;
     }
     return true;
@@ -282,17 +223,20 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       boolean newCall = callIndexByUpstreamIndex.isEmpty() || (id != null && !id.isEmpty() && !callIds.contains(id));
       upstreamIndex = newCall ? -1 - callIndexByUpstreamIndex.size() : lastUpstreamIndex;
     }
+    toolCall(upstreamIndex, id, OpenAiTree.text(function, "name"), OpenAiTree.text(function, "arguments"), out);
+  }
+
+  /** One fragment of a call: its first starts the call, every one may carry arguments. */
+  private void toolCall(int upstreamIndex, String id, String name, String arguments, Consumer<StreamEvent> out) {
     Integer callIndex = callIndexByUpstreamIndex.get(upstreamIndex);
     if (callIndex == null) {
       callIndex = callIndexByUpstreamIndex.size();
       callIndexByUpstreamIndex.put(upstreamIndex, callIndex);
-      String name = OpenAiTree.text(function, "name");
       String callId = id == null || id.isEmpty() ? OpenAiIds.callId() : id;
       callIds.add(callId);
       out.accept(new StreamEvent.ToolCallStart(callIndex, callId, name == null ? "" : name));
     }
     lastUpstreamIndex = upstreamIndex;
-    String arguments = OpenAiTree.text(function, "arguments");
     if (arguments != null && !arguments.isEmpty()) {
       out.accept(new StreamEvent.ToolArgsDelta(callIndex, arguments));
     }
