@@ -9,7 +9,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseFields;
 import dev.tollgate.sse.SseReader;
 import java.io.IOException;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   /** One event's bound: tool inputs arrive in small deltas, so only a broken upstream hits it. */
   static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-  private final SseReader reader = new SseReader(this::onEvent, MAX_EVENT_BYTES);
+  private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
   /** Block index → tool call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
   /** Block indices of text, thinking and tool_use blocks: only those report a BlockStop. */
@@ -86,16 +86,21 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     out.accept(new StreamEvent.Error(GatewayError.of(ErrorCode.UPSTREAM_ERROR, message)));
   }
 
-  private void onEvent(SseEvent event) {
-    if (done || event.data() == null) {
+  private void onEvent(SseFields event) {
+    if (done || !event.hasData()) {
       return;
     }
-    if ("content_block_delta".equals(event.event()) && fastDelta(event.data())) {
-      return; // the bulk of every stream: read without building a tree
+    if (event.eventIs("content_block_delta") && event.dataIsUtf8() && fastDelta(event.dataBytes(), event.dataLength())) {
+      return; // the bulk of every stream: read from the bytes, no String, no tree
+    }
+    String json = event.data();
+    String name = event.event();
+    if ("content_block_delta".equals(name) && fastDelta(json)) {
+      return;
     }
     JsonNode data;
     try {
-      data = AnthropicJson.MAPPER.readTree(event.data());
+      data = AnthropicJson.MAPPER.readTree(json);
     } catch (IOException e) {
       fail(out, "the upstream sent a stream event that is not valid JSON");
       return;
@@ -106,12 +111,12 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
     String type = AnthropicJson.text(data, "type");
     if (type == null) {
-      type = event.event();
+      type = name;
     }
     switch (type == null ? "" : type) {
       case "message_start" -> messageStart(data.get("message"));
       case "content_block_start" -> blockStart(data.path("index").asInt(-1), data.get("content_block"));
-      case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), Delta.of(data.get("delta")));
+      case "content_block_delta" -> blockDelta(Delta.of(data.path("index").asInt(-1), data.get("delta")));
       case "content_block_stop" -> {
         int index = data.path("index").asInt(-1);
         if (isAnswerBlock(index)) {
@@ -193,9 +198,9 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   }
 
   /** The fields of a content block delta this decoder reads. */
-  private record Delta(String type, String text, String thinking, String signature, String partialJson) {
-    static Delta of(JsonNode delta) {
-      return new Delta(AnthropicJson.text(delta, "type"), AnthropicJson.text(delta, "text"),
+  private record Delta(int index, String type, String text, String thinking, String signature, String partialJson) {
+    static Delta of(int index, JsonNode delta) {
+      return new Delta(index, AnthropicJson.text(delta, "type"), AnthropicJson.text(delta, "text"),
           AnthropicJson.text(delta, "thinking"), AnthropicJson.text(delta, "signature"),
           AnthropicJson.text(delta, "partial_json"));
     }
@@ -205,7 +210,37 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
    * Reads a {@code content_block_delta} with a streaming parser. Returns false when the event is
    * not the plain shape expected (not JSON, another type): the tree path then handles it.
    */
+  private boolean fastDelta(byte[] json, int length) {
+    Delta delta;
+    try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json, 0, length)) {
+      delta = readDelta(parser);
+    } catch (IOException e) {
+      return false;
+    }
+    if (delta == null) {
+      return false;
+    }
+    blockDelta(delta);
+    return true;
+  }
+
+  /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
   private boolean fastDelta(String json) {
+    Delta delta;
+    try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json)) {
+      delta = readDelta(parser);
+    } catch (IOException e) {
+      return false;
+    }
+    if (delta == null) {
+      return false;
+    }
+    blockDelta(delta);
+    return true;
+  }
+
+  /** The delta of a plain {@code content_block_delta} event, or null for any other shape. */
+  private static Delta readDelta(JsonParser parser) throws IOException {
     int index = -1;
     String type = null;
     String deltaType = null;
@@ -213,51 +248,47 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     String thinking = null;
     String signature = null;
     String partialJson = null;
-    try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return false;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (field) {
-          case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
-          case "delta" -> {
-            if (value != JsonToken.START_OBJECT) {
-              return false;
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
+        case "delta" -> {
+          if (value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken inner = parser.nextToken();
+            String text0 = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
+            if (inner.isStructStart()) {
+              parser.skipChildren();
             }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-              String name = parser.currentName();
-              JsonToken inner = parser.nextToken();
-              String text0 = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-              if (inner.isStructStart()) {
-                parser.skipChildren();
-              }
-              switch (name) {
-                case "type" -> deltaType = text0;
-                case "text" -> text = text0;
-                case "thinking" -> thinking = text0;
-                case "signature" -> signature = text0;
-                case "partial_json" -> partialJson = text0;
-                default -> { }
-              }
+            switch (name) {
+              case "type" -> deltaType = text0;
+              case "text" -> text = text0;
+              case "thinking" -> thinking = text0;
+              case "signature" -> signature = text0;
+              case "partial_json" -> partialJson = text0;
+              default -> { }
             }
           }
-          default -> parser.skipChildren();
         }
+        default -> parser.skipChildren();
       }
-    } catch (IOException e) {
-      return false;
     }
     if (!"content_block_delta".equals(type)) {
-      return false;
+      return null;
     }
-    blockDelta(index, new Delta(deltaType, text, thinking, signature, partialJson));
-    return true;
+    return new Delta(index, deltaType, text, thinking, signature, partialJson);
   }
 
-  private void blockDelta(int index, Delta delta) {
+  private void blockDelta(Delta delta) {
+    int index = delta.index();
     if (delta.type() == null) {
       return;
     }

@@ -36,6 +36,14 @@ final class OpenAiCommonChunk {
         && !json.contains("\"refusal\"");
   }
 
+  /** {@link #mayBeCommon(String)} over the first {@code length} bytes of UTF-8 JSON. */
+  static boolean mayBeCommon(byte[] json, int length) {
+    return !JsonScan.hasMember(json, length, "\"usage\"", '{')
+        && !JsonScan.contains(json, length, "\"error\"")
+        && !JsonScan.contains(json, length, "\"reasoning")
+        && !JsonScan.contains(json, length, "\"refusal\"");
+  }
+
   /** Reads a whole chunk; false, with the fields in any state, when it is not the common shape. */
   boolean read(JsonParser parser) throws IOException {
     id = null;

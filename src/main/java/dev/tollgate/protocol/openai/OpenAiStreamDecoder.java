@@ -8,7 +8,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseFields;
 import dev.tollgate.sse.SseReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,11 +41,12 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   /** Far above any real chunk; a bound so that a broken upstream cannot grow the buffer forever. */
   static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-  private final List<SseEvent> pending = new ArrayList<>();
-  private final SseReader reader = new SseReader(pending::add, MAX_EVENT_BYTES);
+  private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
   private final Map<Integer, Integer> callIndexByUpstreamIndex = new HashMap<>();
   private final List<String> callIds = new ArrayList<>();
   private final OpenAiCommonChunk common = new OpenAiCommonChunk();
+  /** The sink of the feed or finish under way: events are converted as the reader finds them. */
+  private Consumer<StreamEvent> out;
   private int lastUpstreamIndex;
   private boolean started;
   private boolean ended;
@@ -58,14 +59,12 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     if (ended) {
       return;
     }
+    this.out = out;
     try {
       reader.feed(chunk);
     } catch (SseReader.EventTooLargeException e) {
-      pending.clear();
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
-      return;
     }
-    drain(out);
   }
 
   @Override
@@ -73,14 +72,13 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     if (ended) {
       return;
     }
+    this.out = out;
     try {
       reader.finish();
     } catch (SseReader.EventTooLargeException e) {
-      pending.clear();
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
       return;
     }
-    drain(out);
     if (ended) {
       return;
     }
@@ -91,20 +89,19 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  private void drain(Consumer<StreamEvent> out) {
-    for (SseEvent event : pending) {
-      if (!ended) {
-        event(event, out);
-      }
-    }
-    pending.clear();
-  }
-
-  private void event(SseEvent event, Consumer<StreamEvent> out) {
-    String data = event.data();
-    if (data == null) {
+  private void onEvent(SseFields event) {
+    if (ended || !event.hasData()) {
       return; // comments and keepalives
     }
+    byte[] data = event.dataBytes();
+    int length = event.dataLength();
+    if (OpenAiCommonChunk.mayBeCommon(data, length) && event.dataIsUtf8() && commonChunk(data, length)) {
+      return; // the bulk of every stream: read from the bytes, no String, no tree
+    }
+    event(event.data(), out);
+  }
+
+  private void event(String data, Consumer<StreamEvent> out) {
     String trimmed = data.strip();
     if (trimmed.isEmpty()) {
       return;
@@ -113,8 +110,8 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       end(out);
       return;
     }
-    if (OpenAiCommonChunk.mayBeCommon(trimmed) && commonChunk(trimmed, out)) {
-      return; // the bulk of every stream: read without building a tree
+    if (OpenAiCommonChunk.mayBeCommon(trimmed) && commonChunk(trimmed)) {
+      return;
     }
     JsonNode chunk;
     try {
@@ -156,7 +153,20 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
    * Reads a chunk of the common shape ({@link OpenAiCommonChunk}) with a streaming parser, with the
    * tree path's meaning. Returns false, having emitted nothing, for any other shape.
    */
-  private boolean commonChunk(String json, Consumer<StreamEvent> out) {
+  private boolean commonChunk(byte[] json, int length) {
+    try (JsonParser parser = OpenAiJson.FACTORY.createParser(json, 0, length)) {
+      if (!common.read(parser)) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    emitCommon();
+    return true;
+  }
+
+  /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
+  private boolean commonChunk(String json) {
     try (JsonParser parser = OpenAiJson.FACTORY.createParser(json)) {
       if (!common.read(parser)) {
         return false;
@@ -164,6 +174,11 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (IOException e) {
       return false;
     }
+    emitCommon();
+    return true;
+  }
+
+  private void emitCommon() {
     if (!started) {
       started = true;
       out.accept(new StreamEvent.Start(common.id, common.model, null));
@@ -176,7 +191,6 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       finishReason = common.finish;
       sawFinish = true;
     }
-    return true;
   }
 
   private void choice(JsonNode choice, Consumer<StreamEvent> out) {
