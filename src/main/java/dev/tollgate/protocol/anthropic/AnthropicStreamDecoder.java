@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
@@ -32,6 +33,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
   private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
+  private final EventJsonParser parser = new EventJsonParser(AnthropicJson.MAPPER.getFactory());
   /** Block index → tool call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
   /** Block indices of text, thinking and tool_use blocks: only those report a BlockStop. */
@@ -68,13 +70,20 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
     }
+    if (done) {
+      parser.close();
+    }
   }
 
   @Override
   public void finish(Consumer<StreamEvent> out) {
     if (!done) {
       this.out = out;
-      reader.finish();
+      try {
+        reader.finish();
+      } finally {
+        parser.close();
+      }
     }
     if (!done) {
       fail(out, "the upstream stream ended before message_stop");
@@ -212,12 +221,12 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
    */
   private boolean fastDelta(byte[] json, int length) {
     Delta delta;
-    try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json, 0, length)) {
-      delta = readDelta(parser);
+    try {
+      delta = readDelta(parser.next(json, length));
     } catch (IOException e) {
-      return false;
+      delta = null;
     }
-    if (delta == null) {
+    if (!parser.end(delta != null)) {
       return false;
     }
     blockDelta(delta);

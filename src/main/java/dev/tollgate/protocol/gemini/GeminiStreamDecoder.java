@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.FinishReason;
@@ -32,6 +33,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
 
   private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
   private final GeminiTextChunk text = new GeminiTextChunk();
+  private final EventJsonParser parser = new EventJsonParser(GeminiJson.MAPPER.getFactory());
   /** The sink of the feed or finish under way: events are converted as the reader finds them. */
   private Consumer<StreamEvent> out;
 
@@ -55,6 +57,9 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent an event larger than " + MAX_EVENT_BYTES + " bytes");
     }
+    if (done) {
+      parser.close();
+    }
   }
 
   @Override
@@ -63,7 +68,11 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
       return;
     }
     this.out = out;
-    reader.finish();
+    try {
+      reader.finish();
+    } finally {
+      parser.close();
+    }
     if (done) {
       return;
     }
@@ -153,11 +162,13 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
    * 0's text parts and finish reason. Returns false, having changed nothing, for any other shape.
    */
   private boolean textChunk(byte[] json, int length) {
-    try (JsonParser parser = GeminiJson.MAPPER.getFactory().createParser(json, 0, length)) {
-      if (!text.read(parser)) {
-        return false;
-      }
+    boolean read;
+    try {
+      read = text.read(parser.next(json, length));
     } catch (IOException e) {
+      read = false;
+    }
+    if (!parser.end(read)) {
       return false;
     }
     emitText();

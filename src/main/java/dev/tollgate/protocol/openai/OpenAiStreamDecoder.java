@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
@@ -45,6 +46,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   private final Map<Integer, Integer> callIndexByUpstreamIndex = new HashMap<>();
   private final List<String> callIds = new ArrayList<>();
   private final OpenAiCommonChunk common = new OpenAiCommonChunk();
+  private final EventJsonParser parser = new EventJsonParser(OpenAiJson.FACTORY);
   /** The sink of the feed or finish under way: events are converted as the reader finds them. */
   private Consumer<StreamEvent> out;
   private int lastUpstreamIndex;
@@ -65,6 +67,9 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
     }
+    if (ended) {
+      parser.close();
+    }
   }
 
   @Override
@@ -78,6 +83,8 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
       return;
+    } finally {
+      parser.close();
     }
     if (ended) {
       return;
@@ -154,11 +161,13 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
    * tree path's meaning. Returns false, having emitted nothing, for any other shape.
    */
   private boolean commonChunk(byte[] json, int length) {
-    try (JsonParser parser = OpenAiJson.FACTORY.createParser(json, 0, length)) {
-      if (!common.read(parser)) {
-        return false;
-      }
+    boolean read;
+    try {
+      read = common.read(parser.next(json, length));
     } catch (IOException e) {
+      read = false;
+    }
+    if (!parser.end(read)) {
       return false;
     }
     emitCommon();

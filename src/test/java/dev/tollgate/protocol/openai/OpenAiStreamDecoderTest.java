@@ -163,6 +163,19 @@ class OpenAiStreamDecoderTest {
   }
 
   @Test
+  void chunksAfterAnOddOneAreReadAsUsual() {
+    List<StreamEvent> events = decode(sse(chunk("{\"content\":\"a\"}", null) + " trailing", chunk("{\"content\":\"b\"", null),
+        chunk("{\"content\":\"c\"}", "\"stop\"")));
+
+    assertThat(events).filteredOn(TextDelta.class::isInstance).containsExactly(new TextDelta("a"));
+    assertThat(events).last().isInstanceOf(StreamEvent.Error.class);
+
+    assertThat(decode(sse(chunk("{\"content\":\"a\"}", null) + " trailing", "{\"choices\":[{\"index\":0},{\"index\":1}]}",
+        chunk("{\"content\":\"c\"}", "\"stop\""))))
+        .filteredOn(TextDelta.class::isInstance).containsExactly(new TextDelta("a"), new TextDelta("c"));
+  }
+
+  @Test
   void stopAfterToolCallsBecomesToolCalls() {
     List<StreamEvent> events = decode(sse(
         chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}", "\"stop\"")));
