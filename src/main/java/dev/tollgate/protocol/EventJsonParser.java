@@ -63,6 +63,34 @@ public final class EventJsonParser {
     return false;
   }
 
+  /**
+   * The current string token as one of the {@code known} values (the same instance) when it is
+   * one of them, else as a new String: type names repeat on every event and need no copy.
+   */
+  public static String text(JsonParser parser, String[] known) throws IOException {
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int length = parser.getTextLength();
+    for (String candidate : known) {
+      if (same(candidate, chars, offset, length)) {
+        return candidate;
+      }
+    }
+    return parser.getText();
+  }
+
+  private static boolean same(String text, char[] chars, int offset, int length) {
+    if (text.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(i) != chars[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Gives the parser's buffers back; the next event, if any, gets a new parser. */
   public void close() {
     if (parser != null) {

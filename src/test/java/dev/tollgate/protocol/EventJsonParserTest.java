@@ -58,4 +58,19 @@ class EventJsonParserTest {
     assertThat(read("", false)).isNull();
     assertThat(read("{\"t\":\"é 🌍\"}", false)).isEqualTo("é 🌍");
   }
+
+  @Test
+  void knownTextsComeBackAsTheKnownInstance() throws IOException {
+    String[] known = {"text_delta", "input_json_delta"};
+    byte[] data = "[\"input_json_delta\",\"text_delt\",\"text_delta\"]".getBytes(UTF_8);
+    JsonParser json = new JsonFactory().createParser(data);
+    json.nextToken();
+
+    json.nextToken();
+    assertThat(EventJsonParser.text(json, known)).isSameAs(known[1]);
+    json.nextToken();
+    assertThat(EventJsonParser.text(json, known)).isEqualTo("text_delt");
+    json.nextToken();
+    assertThat(EventJsonParser.text(json, known)).isSameAs(known[0]);
+  }
 }

@@ -1,7 +1,6 @@
 package dev.tollgate.protocol.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
@@ -34,6 +33,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
 
   private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
   private final EventJsonParser parser = new EventJsonParser(AnthropicJson.MAPPER.getFactory());
+  private final AnthropicBlockDelta delta = new AnthropicBlockDelta();
   /** Block index → tool call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
   /** Block indices of text, thinking and tool_use blocks: only those report a BlockStop. */
@@ -125,7 +125,7 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     switch (type == null ? "" : type) {
       case "message_start" -> messageStart(data.get("message"));
       case "content_block_start" -> blockStart(data.path("index").asInt(-1), data.get("content_block"));
-      case "content_block_delta" -> blockDelta(Delta.of(data.path("index").asInt(-1), data.get("delta")));
+      case "content_block_delta" -> blockDelta(delta.from(data.path("index").asInt(-1), data.get("delta")));
       case "content_block_stop" -> {
         int index = data.path("index").asInt(-1);
         if (isAnswerBlock(index)) {
@@ -206,27 +206,18 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  /** The fields of a content block delta this decoder reads. */
-  private record Delta(int index, String type, String text, String thinking, String signature, String partialJson) {
-    static Delta of(int index, JsonNode delta) {
-      return new Delta(index, AnthropicJson.text(delta, "type"), AnthropicJson.text(delta, "text"),
-          AnthropicJson.text(delta, "thinking"), AnthropicJson.text(delta, "signature"),
-          AnthropicJson.text(delta, "partial_json"));
-    }
-  }
-
   /**
    * Reads a {@code content_block_delta} with a streaming parser. Returns false when the event is
    * not the plain shape expected (not JSON, another type): the tree path then handles it.
    */
   private boolean fastDelta(byte[] json, int length) {
-    Delta delta;
+    boolean read;
     try {
-      delta = readDelta(parser.next(json, length));
+      read = delta.read(parser.next(json, length));
     } catch (IOException e) {
-      delta = null;
+      read = false;
     }
-    if (!parser.end(delta != null)) {
+    if (!parser.end(read)) {
       return false;
     }
     blockDelta(delta);
@@ -235,86 +226,36 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
 
   /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
   private boolean fastDelta(String json) {
-    Delta delta;
     try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json)) {
-      delta = readDelta(parser);
+      if (!delta.read(parser)) {
+        return false;
+      }
     } catch (IOException e) {
-      return false;
-    }
-    if (delta == null) {
       return false;
     }
     blockDelta(delta);
     return true;
   }
 
-  /** The delta of a plain {@code content_block_delta} event, or null for any other shape. */
-  private static Delta readDelta(JsonParser parser) throws IOException {
-    int index = -1;
-    String type = null;
-    String deltaType = null;
-    String text = null;
-    String thinking = null;
-    String signature = null;
-    String partialJson = null;
-    if (parser.nextToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      switch (field) {
-        case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
-        case "delta" -> {
-          if (value != JsonToken.START_OBJECT) {
-            return null;
-          }
-          while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken inner = parser.nextToken();
-            String text0 = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-            if (inner.isStructStart()) {
-              parser.skipChildren();
-            }
-            switch (name) {
-              case "type" -> deltaType = text0;
-              case "text" -> text = text0;
-              case "thinking" -> thinking = text0;
-              case "signature" -> signature = text0;
-              case "partial_json" -> partialJson = text0;
-              default -> { }
-            }
-          }
-        }
-        default -> parser.skipChildren();
-      }
-    }
-    if (!"content_block_delta".equals(type)) {
-      return null;
-    }
-    return new Delta(index, deltaType, text, thinking, signature, partialJson);
-  }
-
-  private void blockDelta(Delta delta) {
-    int index = delta.index();
-    if (delta.type() == null) {
+  private void blockDelta(AnthropicBlockDelta delta) {
+    int index = delta.index;
+    if (delta.type == null) {
       return;
     }
-    switch (delta.type()) {
-      case "text_delta" -> emitIfPresent(delta.text(), t -> new StreamEvent.TextDelta(t));
-      case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null));
-      case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s));
+    switch (delta.type) {
+      case "text_delta" -> emitIfPresent(delta.text, t -> new StreamEvent.TextDelta(t));
+      case "thinking_delta" -> emitIfPresent(delta.thinking, t -> new StreamEvent.ThinkingDelta(t, null));
+      case "signature_delta" -> emitIfPresent(delta.signature, s -> new StreamEvent.ThinkingDelta(null, s));
       case "input_json_delta" -> {
         if (isAnswerBlock(index)) {
-          if (delta.partialJson() != null) {
-            answerFragment(delta.partialJson());
+          if (delta.partialJson != null) {
+            answerFragment(delta.partialJson);
           }
           return;
         }
         Integer call = toolCalls.get(index);
-        if (call != null) {
-          emitIfPresent(delta.partialJson(), j -> new StreamEvent.ToolArgsDelta(call, j));
+        if (call != null && delta.partialJson != null && !delta.partialJson.isEmpty()) {
+          out.accept(new StreamEvent.ToolArgsDelta(call, delta.partialJson));
         }
       }
       default -> {

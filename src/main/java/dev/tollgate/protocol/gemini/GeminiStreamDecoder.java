@@ -164,7 +164,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
   private boolean textChunk(byte[] json, int length) {
     boolean read;
     try {
-      read = text.read(parser.next(json, length));
+      read = text.read(parser.next(json, length), !started);
     } catch (IOException e) {
       read = false;
     }
@@ -178,7 +178,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
   /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
   private boolean textChunk(String json) {
     try (JsonParser parser = GeminiJson.MAPPER.getFactory().createParser(json)) {
-      if (!text.read(parser)) {
+      if (!text.read(parser, !started)) {
         return false;
       }
     } catch (IOException e) {

@@ -49,8 +49,11 @@ final class GeminiTextChunk {
     return true;
   }
 
-  /** Reads a whole chunk; false, with the fields in any state, when it is not a plain text chunk. */
-  boolean read(JsonParser parser) throws IOException {
+  /**
+   * Reads a whole chunk; false, with the fields in any state, when it is not a plain text chunk.
+   * Id and model are read only {@code forStart}: they matter only until the answer started.
+   */
+  boolean read(JsonParser parser, boolean forStart) throws IOException {
     id = null;
     model = null;
     usage = null;
@@ -63,8 +66,8 @@ final class GeminiTextChunk {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       switch (field) {
-        case "responseId" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-        case "modelVersion" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "responseId" -> id = value == JsonToken.VALUE_STRING && forStart ? parser.getText() : null;
+        case "modelVersion" -> model = value == JsonToken.VALUE_STRING && forStart ? parser.getText() : null;
         case "usageMetadata" -> {
           if (value != JsonToken.START_OBJECT) {
             return false;

@@ -44,8 +44,11 @@ final class OpenAiCommonChunk {
         && !JsonScan.contains(json, length, "\"refusal\"");
   }
 
-  /** Reads a whole chunk; false, with the fields in any state, when it is not the common shape. */
-  boolean read(JsonParser parser) throws IOException {
+  /**
+   * Reads a whole chunk; false, with the fields in any state, when it is not the common shape. Id
+   * and model are read only {@code forStart}: they matter only until the answer started.
+   */
+  boolean read(JsonParser parser, boolean forStart) throws IOException {
     id = null;
     model = null;
     content = null;
@@ -61,8 +64,8 @@ final class OpenAiCommonChunk {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       switch (field) {
-        case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-        case "model" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "id" -> id = value == JsonToken.VALUE_STRING && forStart ? parser.getText() : null;
+        case "model" -> model = value == JsonToken.VALUE_STRING && forStart ? parser.getText() : null;
         case "choices" -> {
           if (value != JsonToken.START_ARRAY || !choices(parser)) {
             return false;

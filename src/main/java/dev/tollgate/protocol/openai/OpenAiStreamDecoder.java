@@ -163,7 +163,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   private boolean commonChunk(byte[] json, int length) {
     boolean read;
     try {
-      read = common.read(parser.next(json, length));
+      read = common.read(parser.next(json, length), !started);
     } catch (IOException e) {
       read = false;
     }
@@ -177,7 +177,7 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
   private boolean commonChunk(String json) {
     try (JsonParser parser = OpenAiJson.FACTORY.createParser(json)) {
-      if (!common.read(parser)) {
+      if (!common.read(parser, !started)) {
         return false;
       }
     } catch (IOException e) {
