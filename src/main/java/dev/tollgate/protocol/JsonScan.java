@@ -23,6 +23,51 @@ public final class JsonScan {
     return false;
   }
 
+  /** {@link #hasMember(String, String, char)} over the first {@code length} bytes of UTF-8 JSON. */
+  public static boolean hasMember(byte[] json, int length, String key, char start) {
+    for (int at = indexOf(json, length, key, 0); at >= 0; at = indexOf(json, length, key, at + 1)) {
+      int i = skipSpaces(json, length, at + key.length());
+      if (i < length && json[i] == ':') {
+        i = skipSpaces(json, length, i + 1);
+        if (i < length && json[i] == start) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether the first {@code length} bytes of {@code json} contain {@code ascii}. */
+  public static boolean contains(byte[] json, int length, String ascii) {
+    return indexOf(json, length, ascii, 0) >= 0;
+  }
+
+  private static int indexOf(byte[] json, int length, String ascii, int from) {
+    byte first = (byte) ascii.charAt(0);
+    int last = length - ascii.length();
+    for (int at = from; at <= last; at++) {
+      if (json[at] != first) {
+        continue;
+      }
+      int k = 1;
+      while (k < ascii.length() && json[at + k] == ascii.charAt(k)) {
+        k++;
+      }
+      if (k == ascii.length()) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private static int skipSpaces(byte[] json, int length, int from) {
+    int i = from;
+    while (i < length && json[i] >= 0 && Character.isWhitespace(json[i])) {
+      i++;
+    }
+    return i;
+  }
+
   private static int skipSpaces(String text, int from) {
     int i = from;
     while (i < text.length() && Character.isWhitespace(text.charAt(i))) {

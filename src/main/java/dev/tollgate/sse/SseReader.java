@@ -1,6 +1,5 @@
 package dev.tollgate.sse;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -11,7 +10,10 @@ import java.util.function.Consumer;
  * and {@code \r} line endings; strips one optional space after the colon; ignores unknown fields.
  *
  * <p>How the bytes arrive never changes the events: each event's {@link SseEvent#raw() raw} bytes
- * are the same whatever the chunking, and concatenating them gives back the stream.
+ * are the same whatever the chunking, and concatenating them gives back the stream. Only a relay
+ * needs those bytes; a reader made with {@link #withoutRaw} skips them and hands its sink the
+ * fields in place, as bytes ({@link SseFields}), so that converting a stream allocates nothing
+ * per event here.
  *
  * <p>One instance per stream; not thread-safe. Memory is bounded by {@code maxEventBytes}: only
  * the event being assembled is held, however many events one chunk carries.
@@ -25,22 +27,36 @@ public final class SseReader {
     }
   }
 
-  private final Consumer<SseEvent> sink;
+  private final Consumer<SseEvent> sink; // null when raw bytes are not kept
+  private final Consumer<SseFields> fieldSink;
   private final int maxEventBytes;
+  private final SseFields fields = new SseFields();
 
   private byte[] buffer = new byte[1024];
   private int length; // bytes held; after each scan the current event starts at offset 0
   private int eventStart; // where the current event starts while a scan dispatches events
   private int lineStart; // where the line being assembled starts
   private int scanned; // bytes already searched for a line end
-  private String eventName;
-  private String data;
 
+  /** A reader whose events carry their raw bytes, for relaying a stream byte for byte. */
   public SseReader(Consumer<SseEvent> sink, int maxEventBytes) {
+    this(sink, null, maxEventBytes);
+  }
+
+  /**
+   * A reader for a stream that is parsed, not relayed: no raw bytes, and {@code sink} gets the
+   * same {@link SseFields} for every event, valid only during the call.
+   */
+  public static SseReader withoutRaw(Consumer<SseFields> sink, int maxEventBytes) {
+    return new SseReader(null, sink, maxEventBytes);
+  }
+
+  private SseReader(Consumer<SseEvent> sink, Consumer<SseFields> fieldSink, int maxEventBytes) {
     if (maxEventBytes < 1) {
       throw new IllegalArgumentException("maxEventBytes must be positive");
     }
     this.sink = sink;
+    this.fieldSink = fieldSink;
     this.maxEventBytes = maxEventBytes;
   }
 
@@ -166,16 +182,11 @@ public final class SseReader {
     if (valueStart < end && buffer[valueStart] == ' ') {
       valueStart++;
     }
-    // Field names are compared as bytes: a String per line only for the values that matter.
+    // Field names are compared as bytes, and values stay bytes until dispatch.
     if (named(start, nameEnd, DATA)) {
-      String value = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
-      if (data == null) {
-        data = value;
-      } else {
-        data = data + '\n' + value; // several data lines in one event are rare
-      }
+      fields.addDataLine(buffer, valueStart, end - valueStart);
     } else if (named(start, nameEnd, EVENT)) {
-      eventName = new String(buffer, valueStart, end - valueStart, StandardCharsets.UTF_8);
+      fields.setEvent(buffer, valueStart, end - valueStart);
     }
     // id:, retry: and unknown fields carry nothing we act on.
   }
@@ -188,11 +199,17 @@ public final class SseReader {
   }
 
   private void dispatch(int eventEnd) {
-    byte[] raw = Arrays.copyOfRange(buffer, eventStart, eventEnd);
-    SseEvent event = new SseEvent(raw, eventName, data);
+    SseEvent event = sink == null ? null
+        : new SseEvent(Arrays.copyOfRange(buffer, eventStart, eventEnd), fields.event(), fields.data());
     eventStart = eventEnd;
-    eventName = null;
-    data = null;
-    sink.accept(event);
+    try {
+      if (sink != null) {
+        sink.accept(event);
+      } else {
+        fieldSink.accept(fields);
+      }
+    } finally {
+      fields.clear();
+    }
   }
 }

@@ -145,6 +145,55 @@ class SseReaderTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(LineEnding.class)
+  void withoutRawTheFieldsAreTheSameWhereverTheStreamIsCut(LineEnding ending) throws IOException {
+    byte[] stream = ending.apply(fixture());
+
+    for (int cut = 0; cut <= stream.length; cut++) {
+      List<Ev> events = new ArrayList<>();
+      SseReader reader = SseReader.withoutRaw(f -> events.add(new Ev(f.event(), f.data())), LIMIT);
+      reader.feed(Arrays.copyOfRange(stream, 0, cut));
+      reader.feed(stream, cut, stream.length - cut);
+      reader.finish();
+
+      assertThat(events).as("split at byte %d", cut).isEqualTo(FIXTURE_EVENTS);
+    }
+  }
+
+  @Test
+  void fieldsHoldTheDataAsBytesAndCompareTheEventNameInPlace() {
+    List<String> seen = new ArrayList<>();
+    SseReader reader = SseReader.withoutRaw(f -> seen.add(f.eventIs("content_block_delta") + " " + f.eventIs("content_block")
+        + " " + f.hasData() + " " + new String(f.dataBytes(), 0, f.dataLength(), UTF_8)), LIMIT);
+
+    reader.feed("event: content_block_delta\ndata: {\"a\":\ndata: 1}\n\n: ping\n\ndata: é\n\n".getBytes(UTF_8));
+
+    assertThat(seen).containsExactly("true false true {\"a\":\n1}", "false false false ", "false false true é");
+  }
+
+  @Test
+  void dataIsUtf8ExactlyWhenAStrictDecoderAcceptsIt() {
+    Random random = new Random(7);
+    for (int round = 0; round < 200_000; round++) {
+      byte[] bytes = new byte[random.nextInt(1, 6)];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) (random.nextBoolean() ? 0x80 + random.nextInt(0x80) : random.nextInt(0x100));
+      }
+      SseFields fields = new SseFields();
+      fields.addDataLine(bytes, 0, bytes.length);
+      boolean strict;
+      try {
+        UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+        strict = true;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        strict = false;
+      }
+
+      assertThat(fields.dataIsUtf8()).as("%s", java.util.HexFormat.of().formatHex(bytes)).isEqualTo(strict);
+    }
+  }
+
   @Test
   void multiByteCharacterSplitAcrossChunksIsDecodedWhole() {
     byte[] stream = "data: 🌍\n\n".getBytes(UTF_8);

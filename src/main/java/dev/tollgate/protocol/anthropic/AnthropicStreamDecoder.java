@@ -1,15 +1,15 @@
 package dev.tollgate.protocol.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseFields;
 import dev.tollgate.sse.SseReader;
 import java.io.IOException;
 import java.util.HashMap;
@@ -31,7 +31,9 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
   /** One event's bound: tool inputs arrive in small deltas, so only a broken upstream hits it. */
   static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-  private final SseReader reader = new SseReader(this::onEvent, MAX_EVENT_BYTES);
+  private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
+  private final EventJsonParser parser = new EventJsonParser(AnthropicJson.MAPPER.getFactory());
+  private final AnthropicBlockDelta delta = new AnthropicBlockDelta();
   /** Block index → tool call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolCalls = new HashMap<>();
   /** Block indices of text, thinking and tool_use blocks: only those report a BlockStop. */
@@ -68,13 +70,20 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
     }
+    if (done) {
+      parser.close();
+    }
   }
 
   @Override
   public void finish(Consumer<StreamEvent> out) {
     if (!done) {
       this.out = out;
-      reader.finish();
+      try {
+        reader.finish();
+      } finally {
+        parser.close();
+      }
     }
     if (!done) {
       fail(out, "the upstream stream ended before message_stop");
@@ -86,16 +95,21 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     out.accept(new StreamEvent.Error(GatewayError.of(ErrorCode.UPSTREAM_ERROR, message)));
   }
 
-  private void onEvent(SseEvent event) {
-    if (done || event.data() == null) {
+  private void onEvent(SseFields event) {
+    if (done || !event.hasData()) {
       return;
     }
-    if ("content_block_delta".equals(event.event()) && fastDelta(event.data())) {
-      return; // the bulk of every stream: read without building a tree
+    if (event.eventIs("content_block_delta") && event.dataIsUtf8() && fastDelta(event.dataBytes(), event.dataLength())) {
+      return; // the bulk of every stream: read from the bytes, no String, no tree
+    }
+    String json = event.data();
+    String name = event.event();
+    if ("content_block_delta".equals(name) && fastDelta(json)) {
+      return;
     }
     JsonNode data;
     try {
-      data = AnthropicJson.MAPPER.readTree(event.data());
+      data = AnthropicJson.MAPPER.readTree(json);
     } catch (IOException e) {
       fail(out, "the upstream sent a stream event that is not valid JSON");
       return;
@@ -106,12 +120,12 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
     String type = AnthropicJson.text(data, "type");
     if (type == null) {
-      type = event.event();
+      type = name;
     }
     switch (type == null ? "" : type) {
       case "message_start" -> messageStart(data.get("message"));
       case "content_block_start" -> blockStart(data.path("index").asInt(-1), data.get("content_block"));
-      case "content_block_delta" -> blockDelta(data.path("index").asInt(-1), Delta.of(data.get("delta")));
+      case "content_block_delta" -> blockDelta(delta.from(data.path("index").asInt(-1), data.get("delta")));
       case "content_block_stop" -> {
         int index = data.path("index").asInt(-1);
         if (isAnswerBlock(index)) {
@@ -192,89 +206,56 @@ final class AnthropicStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  /** The fields of a content block delta this decoder reads. */
-  private record Delta(String type, String text, String thinking, String signature, String partialJson) {
-    static Delta of(JsonNode delta) {
-      return new Delta(AnthropicJson.text(delta, "type"), AnthropicJson.text(delta, "text"),
-          AnthropicJson.text(delta, "thinking"), AnthropicJson.text(delta, "signature"),
-          AnthropicJson.text(delta, "partial_json"));
-    }
-  }
-
   /**
    * Reads a {@code content_block_delta} with a streaming parser. Returns false when the event is
    * not the plain shape expected (not JSON, another type): the tree path then handles it.
    */
+  private boolean fastDelta(byte[] json, int length) {
+    boolean read;
+    try {
+      read = delta.read(parser.next(json, length));
+    } catch (IOException e) {
+      read = false;
+    }
+    if (!parser.end(read)) {
+      return false;
+    }
+    blockDelta(delta);
+    return true;
+  }
+
+  /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
   private boolean fastDelta(String json) {
-    int index = -1;
-    String type = null;
-    String deltaType = null;
-    String text = null;
-    String thinking = null;
-    String signature = null;
-    String partialJson = null;
     try (JsonParser parser = AnthropicJson.MAPPER.getFactory().createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
+      if (!delta.read(parser)) {
         return false;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (field) {
-          case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
-          case "delta" -> {
-            if (value != JsonToken.START_OBJECT) {
-              return false;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-              String name = parser.currentName();
-              JsonToken inner = parser.nextToken();
-              String text0 = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-              if (inner.isStructStart()) {
-                parser.skipChildren();
-              }
-              switch (name) {
-                case "type" -> deltaType = text0;
-                case "text" -> text = text0;
-                case "thinking" -> thinking = text0;
-                case "signature" -> signature = text0;
-                case "partial_json" -> partialJson = text0;
-                default -> { }
-              }
-            }
-          }
-          default -> parser.skipChildren();
-        }
       }
     } catch (IOException e) {
       return false;
     }
-    if (!"content_block_delta".equals(type)) {
-      return false;
-    }
-    blockDelta(index, new Delta(deltaType, text, thinking, signature, partialJson));
+    blockDelta(delta);
     return true;
   }
 
-  private void blockDelta(int index, Delta delta) {
-    if (delta.type() == null) {
+  private void blockDelta(AnthropicBlockDelta delta) {
+    int index = delta.index;
+    if (delta.type == null) {
       return;
     }
-    switch (delta.type()) {
-      case "text_delta" -> emitIfPresent(delta.text(), t -> new StreamEvent.TextDelta(t));
-      case "thinking_delta" -> emitIfPresent(delta.thinking(), t -> new StreamEvent.ThinkingDelta(t, null, ThinkingSignature.ANTHROPIC));
-      case "signature_delta" -> emitIfPresent(delta.signature(), s -> new StreamEvent.ThinkingDelta(null, s, ThinkingSignature.ANTHROPIC));
+    switch (delta.type) {
+      case "text_delta" -> emitIfPresent(delta.text, t -> new StreamEvent.TextDelta(t));
+      case "thinking_delta" -> emitIfPresent(delta.thinking, t -> new StreamEvent.ThinkingDelta(t, null, ThinkingSignature.ANTHROPIC));
+      case "signature_delta" -> emitIfPresent(delta.signature, s -> new StreamEvent.ThinkingDelta(null, s, ThinkingSignature.ANTHROPIC));
       case "input_json_delta" -> {
         if (isAnswerBlock(index)) {
-          if (delta.partialJson() != null) {
-            answerFragment(delta.partialJson());
+          if (delta.partialJson != null) {
+            answerFragment(delta.partialJson);
           }
           return;
         }
         Integer call = toolCalls.get(index);
-        if (call != null) {
-          emitIfPresent(delta.partialJson(), j -> new StreamEvent.ToolArgsDelta(call, j));
+        if (call != null && delta.partialJson != null && !delta.partialJson.isEmpty()) {
+          out.accept(new StreamEvent.ToolArgsDelta(call, delta.partialJson));
         }
       }
       default -> {

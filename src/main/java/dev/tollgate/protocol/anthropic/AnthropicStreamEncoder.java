@@ -1,15 +1,13 @@
 package dev.tollgate.protocol.anthropic;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import dev.tollgate.protocol.ChatCodec;
+import dev.tollgate.protocol.EventBuffer;
+import dev.tollgate.protocol.EventTemplate;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +38,11 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
 
   private final String clientModel;
   private final Map<Integer, HeldCall> held = new LinkedHashMap<>();
-  private ByteArrayOutputStream out;
+  private final EventBuffer out = new EventBuffer();
+  /** The content_block_delta of the last type and block written: the same for a whole block. */
+  private EventTemplate deltaEvent;
+  private String deltaEventType;
+  private int deltaEventIndex;
   private boolean started;
   private boolean ended;
   private boolean sawToolCall;
@@ -64,7 +66,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
     if (ended) {
       return NOTHING;
     }
-    out = new ByteArrayOutputStream(128);
+    out.reset();
     switch (event) {
       case StreamEvent.Start start -> start(start.id(), start.model(), start.inputUsage());
       case StreamEvent.TextDelta delta -> text(delta.text());
@@ -75,7 +77,7 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
       case StreamEvent.Finish finish -> finish(finish);
       case StreamEvent.Error error -> error(error.error());
     }
-    return out.toByteArray();
+    return out.size() == 0 ? NOTHING : out.toByteArray();
   }
 
   private void start(String id, String model, TokenUsage usage) {
@@ -198,23 +200,27 @@ final class AnthropicStreamEncoder implements ChatCodec.StreamEncoder {
 
   private static final byte[] DELTA_EVENT = "event: content_block_delta\ndata: ".getBytes(StandardCharsets.US_ASCII);
 
-  /** The event of nearly every stream chunk, written straight out: no tree per event. */
+  private static final byte[] BLANK_LINE = {'\n', '\n'};
+
+  /** The event of nearly every stream chunk, written around a template: no tree, no generator. */
   private void delta(String type, String field, String value) {
-    out.writeBytes(DELTA_EVENT);
-    try (JsonGenerator json = AnthropicJson.MAPPER.getFactory().createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("type", "content_block_delta");
-      json.writeNumberField("index", openIndex);
-      json.writeObjectFieldStart("delta");
-      json.writeStringField("type", type);
-      json.writeStringField(field, value);
-      json.writeEndObject();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (deltaEvent == null || deltaEventIndex != openIndex || !deltaEventType.equals(type)) {
+      int index = openIndex;
+      deltaEvent = EventTemplate.of(AnthropicJson.MAPPER.getFactory(), DELTA_EVENT, (json, text) -> {
+        json.writeStartObject();
+        json.writeStringField("type", "content_block_delta");
+        json.writeNumberField("index", index);
+        json.writeObjectFieldStart("delta");
+        json.writeStringField("type", type);
+        json.writeFieldName(field);
+        text.write();
+        json.writeEndObject();
+        json.writeEndObject();
+      }, BLANK_LINE);
+      deltaEventType = type;
+      deltaEventIndex = index;
     }
-    out.write('\n');
-    out.write('\n');
+    deltaEvent.write(out, value);
   }
 
   private void closeOpenBlock() {

@@ -1,18 +1,17 @@
 package dev.tollgate.protocol.gemini;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseFields;
 import dev.tollgate.sse.SseReader;
-import java.util.ArrayDeque;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,11 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
   /** Inline images can ride in one event; beyond this the stream is garbage. */
   static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
-  private final ArrayDeque<SseEvent> events = new ArrayDeque<>();
-  private final SseReader reader = new SseReader(events::add, MAX_EVENT_BYTES);
+  private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
+  private final GeminiTextChunk text = new GeminiTextChunk();
+  private final EventJsonParser parser = new EventJsonParser(GeminiJson.MAPPER.getFactory());
+  /** The sink of the feed or finish under way: events are converted as the reader finds them. */
+  private Consumer<StreamEvent> out;
 
   private boolean started;
   private boolean done;
@@ -49,13 +51,15 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     if (done) {
       return;
     }
+    this.out = out;
     try {
       reader.feed(chunk);
     } catch (SseReader.EventTooLargeException e) {
       fail(out, "the upstream sent an event larger than " + MAX_EVENT_BYTES + " bytes");
-      return;
     }
-    drain(out);
+    if (done) {
+      parser.close();
+    }
   }
 
   @Override
@@ -63,8 +67,12 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     if (done) {
       return;
     }
-    reader.finish();
-    drain(out);
+    this.out = out;
+    try {
+      reader.finish();
+    } finally {
+      parser.close();
+    }
     if (done) {
       return;
     }
@@ -80,19 +88,24 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     out.accept(new StreamEvent.Finish(reason, usage));
   }
 
-  private void drain(Consumer<StreamEvent> out) {
-    SseEvent event;
-    while (!done && (event = events.poll()) != null) {
-      if (event.data() != null && !event.data().isBlank()) {
-        chunk(event.data(), out);
-      }
+  private void onEvent(SseFields event) {
+    if (done || !event.hasData()) {
+      return;
     }
-    events.clear();
+    byte[] data = event.dataBytes();
+    int length = event.dataLength();
+    if (GeminiTextChunk.mayBePlain(data, length) && event.dataIsUtf8() && textChunk(data, length)) {
+      return; // the bulk of every stream: read from the bytes, no String, no tree
+    }
+    String json = event.data();
+    if (!json.isBlank()) {
+      chunk(json, out);
+    }
   }
 
   private void chunk(String data, Consumer<StreamEvent> out) {
-    if (isPlainTextChunk(data) && fastChunk(data, out)) {
-      return; // the bulk of every stream: read without building a tree
+    if (GeminiTextChunk.mayBePlain(data) && textChunk(data)) {
+      return;
     }
     JsonNode root = GeminiJson.readOrNull(data);
     if (root == null || !root.isObject()) {
@@ -143,150 +156,57 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  /** Text parts only: no calls, thoughts, media, errors or feedback anywhere in the chunk. */
-  private static boolean isPlainTextChunk(String json) {
-    for (String marker : PLAIN_TEXT_EXCLUDES) {
-      if (json.contains(marker)) {
-        return false;
-      }
+  /**
+   * Reads a plain text chunk ({@link GeminiTextChunk}) with a streaming parser, with the tree
+   * path's meaning: Start on the first chunk (with its input usage), the latest usage, candidate
+   * 0's text parts and finish reason. Returns false, having changed nothing, for any other shape.
+   */
+  private boolean textChunk(byte[] json, int length) {
+    boolean read;
+    try {
+      read = text.read(parser.next(json, length), !started);
+    } catch (IOException e) {
+      read = false;
     }
+    if (!parser.end(read)) {
+      return false;
+    }
+    emitText();
     return true;
   }
 
   /** Whose thinking signatures these are (ContentPart.Thinking's vendor). */
   private static final String VENDOR = "gemini";
 
-  private static final String[] PLAIN_TEXT_EXCLUDES = {
-    "\"functionCall\"", "\"thought", "\"error\"", "\"promptFeedback\"", "\"inlineData\"", "\"fileData\"",
-    "\"executableCode\"", "\"codeExecutionResult\"", "_"
-  };
-
-  /**
-   * Reads a plain text chunk with a streaming parser, with the tree path's meaning: Start on the
-   * first chunk (with its input usage), the latest usage, candidate 0's text parts and finish
-   * reason. Returns false, having changed nothing, for any other shape.
-   */
-  private boolean fastChunk(String json, Consumer<StreamEvent> out) {
-    String id = null;
-    String model = null;
-    TokenUsage chunkUsage = null;
-    String reason = null;
-    List<String> texts = new ArrayList<>(1);
+  /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
+  private boolean textChunk(String json) {
     try (JsonParser parser = GeminiJson.MAPPER.getFactory().createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
+      if (!text.read(parser, !started)) {
         return false;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (field) {
-          case "responseId" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "modelVersion" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "usageMetadata" -> {
-            if (value != JsonToken.START_OBJECT) {
-              return false;
-            }
-            chunkUsage = usage(parser);
-          }
-          case "candidates" -> {
-            if (value != JsonToken.START_ARRAY) {
-              return false;
-            }
-            int count = 0;
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              if (++count > 1) {
-                return false;
-              }
-              while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken inner = parser.nextToken();
-                switch (name) {
-                  case "index" -> {
-                    if (inner != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != 0) {
-                      return false;
-                    }
-                  }
-                  case "finishReason" -> reason = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-                  case "content" -> {
-                    if (inner != JsonToken.START_OBJECT || !texts(parser, texts)) {
-                      return false;
-                    }
-                  }
-                  default -> parser.skipChildren();
-                }
-              }
-            }
-          }
-          default -> parser.skipChildren();
-        }
       }
     } catch (IOException e) {
       return false;
     }
+    emitText();
+    return true;
+  }
+
+  private void emitText() {
     if (!started) {
       started = true;
-      responseId = id;
-      TokenUsage input = chunkUsage == null ? null : new TokenUsage(chunkUsage.inputTotal(), chunkUsage.cacheRead(), 0, 0, 0);
-      out.accept(new StreamEvent.Start(id, model, input));
+      responseId = text.id;
+      TokenUsage input = text.usage == null ? null : new TokenUsage(text.usage.inputTotal(), text.usage.cacheRead(), 0, 0, 0);
+      out.accept(new StreamEvent.Start(text.id, text.model, input));
     }
-    if (chunkUsage != null) {
-      usage = chunkUsage;
+    if (text.usage != null) {
+      usage = text.usage;
     }
-    for (String text : texts) {
-      out.accept(new StreamEvent.TextDelta(text));
+    for (String piece : text.texts) {
+      out.accept(new StreamEvent.TextDelta(piece));
     }
-    if (reason != null) {
-      finishReason = reason;
+    if (text.reason != null) {
+      finishReason = text.reason;
     }
-    return true;
-  }
-
-  /** Reads {@code content.parts[].text}; false when a part holds anything but text. */
-  private static boolean texts(JsonParser parser, List<String> texts) throws IOException {
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (!"parts".equals(field)) {
-        parser.skipChildren();
-        continue;
-      }
-      if (value != JsonToken.START_ARRAY) {
-        return false;
-      }
-      while (parser.nextToken() == JsonToken.START_OBJECT) {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          JsonToken partValue = parser.nextToken();
-          if (!"text".equals(parser.currentName()) || partValue != JsonToken.VALUE_STRING) {
-            return false;
-          }
-          if (!parser.getText().isEmpty()) {
-            texts.add(parser.getText());
-          }
-        }
-      }
-    }
-    return true;
-  }
-
-  /** {@code usageMetadata} as {@link GeminiUsage#decode} reads it. */
-  private static TokenUsage usage(JsonParser parser) throws IOException {
-    long prompt = 0;
-    long cached = 0;
-    long candidates = 0;
-    long thoughts = 0;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      long count = value == JsonToken.VALUE_NUMBER_INT ? Math.max(0, parser.getLongValue()) : 0;
-      switch (field) {
-        case "promptTokenCount", "toolUsePromptTokenCount" -> prompt += count;
-        case "cachedContentTokenCount" -> cached = count;
-        case "candidatesTokenCount" -> candidates = count;
-        case "thoughtsTokenCount" -> thoughts = count;
-        default -> parser.skipChildren();
-      }
-    }
-    return new TokenUsage(prompt, cached, 0, candidates + thoughts, thoughts);
   }
 
   private void part(JsonNode part, Consumer<StreamEvent> out) {
@@ -321,7 +241,6 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
 
   private void fail(Consumer<StreamEvent> out, String message) {
     done = true;
-    events.clear();
     out.accept(new StreamEvent.Error(GatewayError.of(ErrorCode.UPSTREAM_ERROR, message)));
   }
 

@@ -1,16 +1,15 @@
 package dev.tollgate.protocol.gemini;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.protocol.ChatCodec;
+import dev.tollgate.protocol.EventBuffer;
+import dev.tollgate.protocol.EventTemplate;
 import dev.tollgate.protocol.canonical.StreamEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Canonical events → a Gemini client's stream, as SSE ({@code alt=sse}) or as one JSON array
@@ -28,11 +27,19 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
   private static final byte[] SSE_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SSE_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
+  private static final byte[] ARRAY_START = {'['};
+  private static final byte[] ARRAY_NEXT = {',', '\r', '\n'};
+  private static final byte[] ARRAY_END = {']'};
+  private static final byte[] EMPTY_ARRAY = {'[', ']'};
 
   private final String clientModel;
   private final boolean includeThoughts;
   private final boolean jsonArray;
 
+  private final EventBuffer out = new EventBuffer();
+  /** The text chunk, fixed but for the text once the response id is known. */
+  private EventTemplate textChunk;
+  private String textChunkResponseId;
   private String responseId;
   private int chunks;
   private boolean closed;
@@ -73,7 +80,7 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
     if (closed) {
       return EMPTY;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.reset();
     switch (event) {
       case StreamEvent.Start start -> responseId = start.id();
       case StreamEvent.TextDelta text -> {
@@ -122,40 +129,44 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
   }
 
   /**
-   * A text chunk — nearly every chunk of a stream — written straight out, no tree per event; the
-   * same fields in the same order as {@link #chunk()} builds.
+   * A text chunk — nearly every chunk of a stream — written around a template, no tree or
+   * generator per event; the same fields in the same order as {@link #chunk()} builds.
    */
-  private void writeText(ByteArrayOutputStream out, String text) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(128 + text.length());
-    try (JsonGenerator json = GeminiJson.MAPPER.getFactory().createGenerator(body)) {
-      json.writeStartObject();
-      json.writeArrayFieldStart("candidates");
-      json.writeStartObject();
-      json.writeObjectFieldStart("content");
-      json.writeStringField("role", "model");
-      json.writeArrayFieldStart("parts");
-      json.writeStartObject();
-      json.writeStringField("text", text);
-      json.writeEndObject();
-      json.writeEndArray();
-      json.writeEndObject();
-      json.writeNumberField("index", 0);
-      json.writeEndObject();
-      json.writeEndArray();
-      if (clientModel != null) {
-        json.writeStringField("modelVersion", clientModel);
-      }
-      if (responseId != null) {
-        json.writeStringField("responseId", responseId);
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private void writeText(EventBuffer out, String text) {
+    if (textChunk == null || !Objects.equals(textChunkResponseId, responseId)) {
+      String id = responseId;
+      textChunk = EventTemplate.of(GeminiJson.MAPPER.getFactory(), EMPTY, (json, slot) -> {
+        json.writeStartObject();
+        json.writeArrayFieldStart("candidates");
+        json.writeStartObject();
+        json.writeObjectFieldStart("content");
+        json.writeStringField("role", "model");
+        json.writeArrayFieldStart("parts");
+        json.writeStartObject();
+        json.writeFieldName("text");
+        slot.write();
+        json.writeEndObject();
+        json.writeEndArray();
+        json.writeEndObject();
+        json.writeNumberField("index", 0);
+        json.writeEndObject();
+        json.writeEndArray();
+        if (clientModel != null) {
+          json.writeStringField("modelVersion", clientModel);
+        }
+        if (id != null) {
+          json.writeStringField("responseId", id);
+        }
+        json.writeEndObject();
+      }, EMPTY);
+      textChunkResponseId = id;
     }
-    frame(out, body.toByteArray());
+    openFrame(out);
+    textChunk.write(out, text);
+    closeFrame(out);
   }
 
-  private void flushCalls(ByteArrayOutputStream out) {
+  private void flushCalls(EventBuffer out) {
     if (pending.isEmpty()) {
       return;
     }
@@ -195,27 +206,32 @@ final class GeminiStreamEncoder implements ChatCodec.StreamEncoder {
     return (ArrayNode) chunk.get("candidates").get(0).get("content").get("parts");
   }
 
-  private void write(ByteArrayOutputStream out, ObjectNode json) {
+  private void write(EventBuffer out, ObjectNode json) {
     frame(out, GeminiJson.bytes(json));
   }
 
   /** One chunk in the client's framing: an SSE event, or the next element of the JSON array. */
-  private void frame(ByteArrayOutputStream out, byte[] body) {
-    if (jsonArray) {
-      out.writeBytes(chunks == 0 ? new byte[] {'['} : new byte[] {',', '\r', '\n'});
-      out.writeBytes(body);
-    } else {
-      out.writeBytes(SSE_PREFIX);
-      out.writeBytes(body);
+  private void frame(EventBuffer out, byte[] body) {
+    openFrame(out);
+    out.writeBytes(body);
+    closeFrame(out);
+  }
+
+  private void openFrame(EventBuffer out) {
+    out.writeBytes(jsonArray ? chunks == 0 ? ARRAY_START : ARRAY_NEXT : SSE_PREFIX);
+  }
+
+  private void closeFrame(EventBuffer out) {
+    if (!jsonArray) {
       out.writeBytes(SSE_END);
     }
     chunks++;
   }
 
-  private void close(ByteArrayOutputStream out) {
+  private void close(EventBuffer out) {
     closed = true;
     if (jsonArray) {
-      out.writeBytes(chunks == 0 ? new byte[] {'[', ']'} : new byte[] {']'});
+      out.writeBytes(chunks == 0 ? EMPTY_ARRAY : ARRAY_END);
     }
   }
 }

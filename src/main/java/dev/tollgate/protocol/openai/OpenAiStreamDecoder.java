@@ -1,16 +1,15 @@
 package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.EventJsonParser;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.canonical.FinishReason;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import dev.tollgate.sse.SseEvent;
+import dev.tollgate.sse.SseFields;
 import dev.tollgate.sse.SseReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,10 +42,13 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
   /** Far above any real chunk; a bound so that a broken upstream cannot grow the buffer forever. */
   static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-  private final List<SseEvent> pending = new ArrayList<>();
-  private final SseReader reader = new SseReader(pending::add, MAX_EVENT_BYTES);
+  private final SseReader reader = SseReader.withoutRaw(this::onEvent, MAX_EVENT_BYTES);
   private final Map<Integer, Integer> callIndexByUpstreamIndex = new HashMap<>();
   private final List<String> callIds = new ArrayList<>();
+  private final OpenAiCommonChunk common = new OpenAiCommonChunk();
+  private final EventJsonParser parser = new EventJsonParser(OpenAiJson.FACTORY);
+  /** The sink of the feed or finish under way: events are converted as the reader finds them. */
+  private Consumer<StreamEvent> out;
   private int lastUpstreamIndex;
   private boolean started;
   private boolean ended;
@@ -59,14 +61,15 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     if (ended) {
       return;
     }
+    this.out = out;
     try {
       reader.feed(chunk);
     } catch (SseReader.EventTooLargeException e) {
-      pending.clear();
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
-      return;
     }
-    drain(out);
+    if (ended) {
+      parser.close();
+    }
   }
 
   @Override
@@ -74,14 +77,15 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     if (ended) {
       return;
     }
+    this.out = out;
     try {
       reader.finish();
     } catch (SseReader.EventTooLargeException e) {
-      pending.clear();
       fail(out, "the upstream sent a stream event larger than " + MAX_EVENT_BYTES + " bytes");
       return;
+    } finally {
+      parser.close();
     }
-    drain(out);
     if (ended) {
       return;
     }
@@ -92,20 +96,19 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  private void drain(Consumer<StreamEvent> out) {
-    for (SseEvent event : pending) {
-      if (!ended) {
-        event(event, out);
-      }
-    }
-    pending.clear();
-  }
-
-  private void event(SseEvent event, Consumer<StreamEvent> out) {
-    String data = event.data();
-    if (data == null) {
+  private void onEvent(SseFields event) {
+    if (ended || !event.hasData()) {
       return; // comments and keepalives
     }
+    byte[] data = event.dataBytes();
+    int length = event.dataLength();
+    if (OpenAiCommonChunk.mayBeCommon(data, length) && event.dataIsUtf8() && commonChunk(data, length)) {
+      return; // the bulk of every stream: read from the bytes, no String, no tree
+    }
+    event(event.data(), out);
+  }
+
+  private void event(String data, Consumer<StreamEvent> out) {
     String trimmed = data.strip();
     if (trimmed.isEmpty()) {
       return;
@@ -114,8 +117,8 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       end(out);
       return;
     }
-    if (isPlainTextChunk(trimmed) && fastText(trimmed, out)) {
-      return; // the bulk of every stream: read without building a tree
+    if (OpenAiCommonChunk.mayBeCommon(trimmed) && commonChunk(trimmed)) {
+      return;
     }
     JsonNode chunk;
     try {
@@ -153,89 +156,50 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
     }
   }
 
-  /** A chunk with no tool calls, usage, error, reasoning or refusal: only text and a finish. */
-  private static boolean isPlainTextChunk(String json) {
-    return !JsonScan.hasMember(json, "\"tool_calls\"", '[')
-        && !JsonScan.hasMember(json, "\"usage\"", '{')
-        && !json.contains("\"error\"") // an error of any shape takes the full path
-        && !json.contains("\"reasoning")
-        && !json.contains("\"refusal\"");
+  /**
+   * Reads a chunk of the common shape ({@link OpenAiCommonChunk}) with a streaming parser, with the
+   * tree path's meaning. Returns false, having emitted nothing, for any other shape.
+   */
+  private boolean commonChunk(byte[] json, int length) {
+    boolean read;
+    try {
+      read = common.read(parser.next(json, length), !started);
+    } catch (IOException e) {
+      read = false;
+    }
+    if (!parser.end(read)) {
+      return false;
+    }
+    emitCommon();
+    return true;
   }
 
-  /**
-   * Reads a plain text chunk with a streaming parser: id and model (for Start), choice 0's content
-   * and finish reason. Returns false, having emitted nothing, for any other shape (several
-   * choices, unexpected types): the tree path then reads it.
-   */
-  private boolean fastText(String json, Consumer<StreamEvent> out) {
-    String id = null;
-    String model = null;
-    String content = null;
-    String finish = null;
-    int choices = 0;
+  /** The same from a String: data that is not well-formed UTF-8, decoded as it always was. */
+  private boolean commonChunk(String json) {
     try (JsonParser parser = OpenAiJson.FACTORY.createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
+      if (!common.read(parser, !started)) {
         return false;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        switch (field) {
-          case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "model" -> model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-          case "choices" -> {
-            if (value != JsonToken.START_ARRAY) {
-              return false;
-            }
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              if (++choices > 1) {
-                return false;
-              }
-              while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken inner = parser.nextToken();
-                switch (name) {
-                  case "index" -> {
-                    if (inner != JsonToken.VALUE_NULL && (inner != JsonToken.VALUE_NUMBER_INT || parser.getIntValue() != 0)) {
-                      return false;
-                    }
-                  }
-                  case "finish_reason" -> finish = inner == JsonToken.VALUE_STRING ? parser.getText() : null;
-                  case "delta" -> {
-                    if (inner != JsonToken.START_OBJECT) {
-                      return false;
-                    }
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                      String deltaField = parser.currentName();
-                      JsonToken deltaValue = parser.nextToken();
-                      if ("content".equals(deltaField) && deltaValue == JsonToken.VALUE_STRING) {
-                        content = parser.getText();
-                      } else {
-                        parser.skipChildren();
-                      }
-                    }
-                  }
-                  default -> parser.skipChildren();
-                }
-              }
-            }
-          }
-          default -> parser.skipChildren();
-        }
       }
     } catch (IOException e) {
       return false;
     }
+    emitCommon();
+    return true;
+  }
+
+  private void emitCommon() {
     if (!started) {
       started = true;
-      out.accept(new StreamEvent.Start(id, model, null));
+      out.accept(new StreamEvent.Start(common.id, common.model, null));
     }
-    emitText(content, out);
-    if (finish != null) {
-      finishReason = finish;
+    emitText(common.content, out);
+    if (common.hasCall) {
+      toolCall(common.callIndex, common.callId, common.callName, common.callArguments, out);
+    }
+    if (common.finish != null) {
+      finishReason = common.finish;
       sawFinish = true;
     }
-    return true;
   }
 
   private void choice(JsonNode choice, Consumer<StreamEvent> out) {
@@ -282,17 +246,20 @@ final class OpenAiStreamDecoder implements ChatCodec.StreamDecoder {
       boolean newCall = callIndexByUpstreamIndex.isEmpty() || (id != null && !id.isEmpty() && !callIds.contains(id));
       upstreamIndex = newCall ? -1 - callIndexByUpstreamIndex.size() : lastUpstreamIndex;
     }
+    toolCall(upstreamIndex, id, OpenAiTree.text(function, "name"), OpenAiTree.text(function, "arguments"), out);
+  }
+
+  /** One fragment of a call: its first starts the call, every one may carry arguments. */
+  private void toolCall(int upstreamIndex, String id, String name, String arguments, Consumer<StreamEvent> out) {
     Integer callIndex = callIndexByUpstreamIndex.get(upstreamIndex);
     if (callIndex == null) {
       callIndex = callIndexByUpstreamIndex.size();
       callIndexByUpstreamIndex.put(upstreamIndex, callIndex);
-      String name = OpenAiTree.text(function, "name");
       String callId = id == null || id.isEmpty() ? OpenAiIds.callId() : id;
       callIds.add(callId);
       out.accept(new StreamEvent.ToolCallStart(callIndex, callId, name == null ? "" : name));
     }
     lastUpstreamIndex = upstreamIndex;
-    String arguments = OpenAiTree.text(function, "arguments");
     if (arguments != null && !arguments.isEmpty()) {
       out.accept(new StreamEvent.ToolArgsDelta(callIndex, arguments));
     }

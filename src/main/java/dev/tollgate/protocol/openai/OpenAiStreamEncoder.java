@@ -2,15 +2,18 @@ package dev.tollgate.protocol.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.protocol.ChatCodec;
+import dev.tollgate.protocol.EventBuffer;
+import dev.tollgate.protocol.EventTemplate;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.StreamEvent;
 import dev.tollgate.protocol.canonical.TokenUsage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +38,11 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
   private final boolean reasoningText;
   private final Clock clock;
   private final Map<Integer, Integer> toolIndexByCall = new HashMap<>();
+  private final EventBuffer out = new EventBuffer();
+  /** The hot chunks, fixed once id and created are: text, reasoning, and arguments by tool index. */
+  private EventTemplate contentChunk;
+  private EventTemplate reasoningChunk;
+  private final List<EventTemplate> argumentsChunks = new ArrayList<>();
   private String id;
   private long created;
   private boolean ended;
@@ -56,14 +64,14 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     if (ended) {
       return NOTHING;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.reset();
     try {
       switch (event) {
         case StreamEvent.Start start -> start(start.id(), out);
-        case StreamEvent.TextDelta text -> delta("content", text.text(), out);
+        case StreamEvent.TextDelta text -> delta(false, text.text(), out);
         case StreamEvent.ThinkingDelta thinking -> {
           if (reasoningText) {
-            delta("reasoning_content", thinking.text(), out); // a signature alone has no place here
+            delta(true, thinking.text(), out); // a signature alone has no place here
           }
         }
         case StreamEvent.ToolCallStart call -> toolCallStart(call, out);
@@ -83,21 +91,31 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     return out.size() == 0 ? NOTHING : out.toByteArray();
   }
 
-  /** A chunk whose delta holds one text field; nothing for empty text. */
-  private void delta(String field, String text, ByteArrayOutputStream out) throws IOException {
+  /** A chunk whose delta holds content (or reasoning_content); nothing for empty text. */
+  private void delta(boolean reasoning, String text, EventBuffer out) throws IOException {
     if (text == null || text.isEmpty()) {
       return;
     }
     started(out);
-    try (JsonGenerator json = chunk(out)) {
-      json.writeStringField(field, text);
-      endChunk(json, null);
+    if (reasoning) {
+      reasoningChunk = reasoningChunk != null ? reasoningChunk : textChunk("reasoning_content");
+      reasoningChunk.write(out, text);
+    } else {
+      contentChunk = contentChunk != null ? contentChunk : textChunk("content");
+      contentChunk.write(out, text);
     }
-    out.write('\n');
-    out.write('\n');
   }
 
-  private void start(String upstreamId, ByteArrayOutputStream out) throws IOException {
+  private EventTemplate textChunk(String field) {
+    return EventTemplate.of(OpenAiJson.FACTORY, DATA, (json, text) -> {
+      openChunk(json);
+      json.writeFieldName(field);
+      text.write();
+      endChunk(json, null);
+    }, BLANK_LINE);
+  }
+
+  private void start(String upstreamId, EventBuffer out) throws IOException {
     if (id != null) {
       return;
     }
@@ -112,13 +130,13 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     out.write('\n');
   }
 
-  private void started(ByteArrayOutputStream out) throws IOException {
+  private void started(EventBuffer out) throws IOException {
     if (id == null) {
       start(null, out);
     }
   }
 
-  private void toolCallStart(StreamEvent.ToolCallStart call, ByteArrayOutputStream out) throws IOException {
+  private void toolCallStart(StreamEvent.ToolCallStart call, EventBuffer out) throws IOException {
     if (toolIndexByCall.containsKey(call.callIndex())) {
       return;
     }
@@ -143,27 +161,34 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     out.write('\n');
   }
 
-  private void toolArgs(StreamEvent.ToolArgsDelta args, ByteArrayOutputStream out) throws IOException {
+  private void toolArgs(StreamEvent.ToolArgsDelta args, EventBuffer out) {
     Integer k = toolIndexByCall.get(args.callIndex());
     if (k == null || args.json() == null || args.json().isEmpty()) {
       return; // arguments of a call that never started have nowhere to go
     }
-    try (JsonGenerator json = chunk(out)) {
+    while (argumentsChunks.size() <= k) {
+      argumentsChunks.add(argumentsChunk(argumentsChunks.size()));
+    }
+    argumentsChunks.get(k).write(out, args.json());
+  }
+
+  private EventTemplate argumentsChunk(int k) {
+    return EventTemplate.of(OpenAiJson.FACTORY, DATA, (json, arguments) -> {
+      openChunk(json);
       json.writeArrayFieldStart("tool_calls");
       json.writeStartObject();
       json.writeNumberField("index", k);
       json.writeObjectFieldStart("function");
-      json.writeStringField("arguments", args.json());
+      json.writeFieldName("arguments");
+      arguments.write();
       json.writeEndObject();
       json.writeEndObject();
       json.writeEndArray();
       endChunk(json, null);
-    }
-    out.write('\n');
-    out.write('\n');
+    }, BLANK_LINE);
   }
 
-  private void finish(StreamEvent.Finish finish, ByteArrayOutputStream out) throws IOException {
+  private void finish(StreamEvent.Finish finish, EventBuffer out) throws IOException {
     started(out);
     ended = true;
     String reason = OpenAiFinishReasons.encode(finish.reason(), !toolIndexByCall.isEmpty());
@@ -178,7 +203,7 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
     out.write(DONE);
   }
 
-  private void usageChunk(TokenUsage usage, ByteArrayOutputStream out) throws IOException {
+  private void usageChunk(TokenUsage usage, EventBuffer out) throws IOException {
     out.write(DATA);
     try (JsonGenerator json = OpenAiJson.FACTORY.createGenerator(out)) {
       header(json);
@@ -202,17 +227,22 @@ final class OpenAiStreamEncoder implements ChatCodec.StreamEncoder {
   }
 
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BLANK_LINE = {'\n', '\n'};
 
   /** Writes {@code data: } and a chunk up to the open {@code delta} object of choice 0. */
-  private JsonGenerator chunk(ByteArrayOutputStream out) throws IOException {
+  private JsonGenerator chunk(EventBuffer out) throws IOException {
     out.write(DATA);
     JsonGenerator json = OpenAiJson.FACTORY.createGenerator(out);
+    openChunk(json);
+    return json;
+  }
+
+  private void openChunk(JsonGenerator json) throws IOException {
     header(json);
     json.writeArrayFieldStart("choices");
     json.writeStartObject();
     json.writeNumberField("index", 0);
     json.writeObjectFieldStart("delta");
-    return json;
   }
 
   private void header(JsonGenerator json) throws IOException {

@@ -138,6 +138,44 @@ class OpenAiStreamDecoderTest {
   }
 
   @Test
+  void textAndSeveralCallsInOneChunkKeepTheirOrder() {
+    List<StreamEvent> events = decode(sse(
+        chunk("{\"content\":\"a\",\"tool_calls\":[{\"index\":0,\"id\":\"c0\",\"function\":{\"name\":\"f\",\"arguments\":\"{\"}},"
+            + "{\"index\":1,\"id\":\"c1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}", null),
+        chunk("{\"content\":\"b\",\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"}\"}}]}", null),
+        chunk("{\"content\":null,\"tool_calls\":null}", "\"tool_calls\"")));
+
+    assertThat(events.subList(1, events.size())).containsExactly(
+        new TextDelta("a"), new ToolCallStart(0, "c0", "f"), new ToolArgsDelta(0, "{"),
+        new ToolCallStart(1, "c1", "g"), new ToolArgsDelta(1, "{}"),
+        new TextDelta("b"), new ToolArgsDelta(0, "}"), new Finish(FinishReason.TOOL_CALLS, null));
+  }
+
+  @Test
+  void oddlyTypedToolCallFieldsMeanWhatTheyMeanInATree() {
+    List<StreamEvent> events = decode(sse(
+        chunk("{\"tool_calls\":[{\"index\":0.0,\"id\":\"c0\",\"function\":{\"name\":7,\"arguments\":\"{\"}}]}", null),
+        chunk("{\"tool_calls\":[{\"index\":0,\"id\":null,\"function\":{\"arguments\":\"}\",\"arguments\":null}}]}", null),
+        chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"}\"},\"function\":{\"name\":\"x\"}}]}", "\"stop\"")));
+
+    assertThat(events.subList(1, events.size())).containsExactly(
+        new ToolCallStart(0, "c0", ""), new ToolArgsDelta(0, "{"), new Finish(FinishReason.TOOL_CALLS, null));
+  }
+
+  @Test
+  void chunksAfterAnOddOneAreReadAsUsual() {
+    List<StreamEvent> events = decode(sse(chunk("{\"content\":\"a\"}", null) + " trailing", chunk("{\"content\":\"b\"", null),
+        chunk("{\"content\":\"c\"}", "\"stop\"")));
+
+    assertThat(events).filteredOn(TextDelta.class::isInstance).containsExactly(new TextDelta("a"));
+    assertThat(events).last().isInstanceOf(StreamEvent.Error.class);
+
+    assertThat(decode(sse(chunk("{\"content\":\"a\"}", null) + " trailing", "{\"choices\":[{\"index\":0},{\"index\":1}]}",
+        chunk("{\"content\":\"c\"}", "\"stop\""))))
+        .filteredOn(TextDelta.class::isInstance).containsExactly(new TextDelta("a"), new TextDelta("c"));
+  }
+
+  @Test
   void stopAfterToolCallsBecomesToolCalls() {
     List<StreamEvent> events = decode(sse(
         chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}", "\"stop\"")));
