@@ -1,5 +1,8 @@
 package dev.tollgate.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /** Cheap looks into JSON text, to decide whether it is worth parsing at all. */
 public final class JsonScan {
 
@@ -23,41 +26,92 @@ public final class JsonScan {
     return false;
   }
 
-  /** {@link #hasMember(String, String, char)} over the first {@code length} bytes of UTF-8 JSON. */
-  public static boolean hasMember(byte[] json, int length, String key, char start) {
-    for (int at = indexOf(json, length, key, 0); at >= 0; at = indexOf(json, length, key, at + 1)) {
-      int i = skipSpaces(json, length, at + key.length());
-      if (i < length && json[i] == ':') {
-        i = skipSpaces(json, length, i + 1);
-        if (i < length && json[i] == start) {
-          return true;
+  /**
+   * ASCII markers looked for in UTF-8 JSON in one pass: a decoder asks this of every event, and
+   * one search per marker would read the bytes once per marker.
+   */
+  public static final class Markers {
+
+    private final boolean[] firstBytes = new boolean[128];
+    private final boolean[] wholeMarkers = new boolean[128];
+    /** Markers by their second byte: most quotes in JSON are followed by none of them. */
+    private final byte[][][] bySecondByte = new byte[128][][];
+
+    public Markers(String... markers) {
+      for (String marker : markers) {
+        char first = marker.charAt(0);
+        firstBytes[first] = true;
+        if (marker.length() == 1) {
+          wholeMarkers[first] = true;
+          continue;
+        }
+        char second = marker.charAt(1);
+        byte[][] same = bySecondByte[second] == null ? new byte[0][] : bySecondByte[second];
+        same = Arrays.copyOf(same, same.length + 1);
+        same[same.length - 1] = marker.getBytes(StandardCharsets.US_ASCII);
+        bySecondByte[second] = same;
+      }
+    }
+
+    /** Where the first marker at or after {@code from} starts in {@code json[0, length)}, or -1. */
+    public int find(byte[] json, int from, int length) {
+      for (int at = from; at < length; at++) {
+        byte b = json[at];
+        if (b < 0 || !firstBytes[b]) {
+          continue;
+        }
+        if (wholeMarkers[b]) {
+          return at;
+        }
+        byte[][] candidates = at + 1 < length && json[at + 1] >= 0 ? bySecondByte[json[at + 1]] : null;
+        if (candidates != null) {
+          for (byte[] marker : candidates) {
+            if (matches(json, length, at, marker)) {
+              return at;
+            }
+          }
         }
       }
+      return -1;
+    }
+
+    private static boolean matches(byte[] json, int length, int at, byte[] marker) {
+      if (length - at < marker.length) {
+        return false;
+      }
+      for (int k = 0; k < marker.length; k++) {
+        if (json[at + k] != marker[k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Whether {@code ascii} is at {@code at} in {@code json[0, length)}. */
+  public static boolean isAt(byte[] json, int length, int at, String ascii) {
+    if (length - at < ascii.length()) {
+      return false;
+    }
+    for (int k = 0; k < ascii.length(); k++) {
+      if (json[at + k] != ascii.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The byte form of {@link #hasMember}'s check at one place: whether a colon and a value starting
+   * with {@code start} follow {@code afterKey}.
+   */
+  public static boolean valueStarts(byte[] json, int length, int afterKey, char start) {
+    int i = skipSpaces(json, length, afterKey);
+    if (i < length && json[i] == ':') {
+      i = skipSpaces(json, length, i + 1);
+      return i < length && json[i] == start;
     }
     return false;
-  }
-
-  /** Whether the first {@code length} bytes of {@code json} contain {@code ascii}. */
-  public static boolean contains(byte[] json, int length, String ascii) {
-    return indexOf(json, length, ascii, 0) >= 0;
-  }
-
-  private static int indexOf(byte[] json, int length, String ascii, int from) {
-    byte first = (byte) ascii.charAt(0);
-    int last = length - ascii.length();
-    for (int at = from; at <= last; at++) {
-      if (json[at] != first) {
-        continue;
-      }
-      int k = 1;
-      while (k < ascii.length() && json[at + k] == ascii.charAt(k)) {
-        k++;
-      }
-      if (k == ascii.length()) {
-        return at;
-      }
-    }
-    return -1;
   }
 
   private static int skipSpaces(byte[] json, int length, int from) {

@@ -17,7 +17,13 @@ class JsonScanTest {
     byte[] padded = (json + "{\"usage\":{}}").getBytes(UTF_8); // bytes past the length are not looked at
     int length = json.getBytes(UTF_8).length;
 
-    assertThat(JsonScan.hasMember(padded, length, "\"usage\"", '{')).isEqualTo(JsonScan.hasMember(json, "\"usage\"", '{'));
-    assertThat(JsonScan.contains(padded, length, "\"usage\"")).isEqualTo(json.contains("\"usage\""));
+    JsonScan.Markers markers = new JsonScan.Markers("\"usage\"", "x\"");
+    boolean member = false;
+    for (int at = markers.find(padded, 0, length); at >= 0; at = markers.find(padded, at + 1, length)) {
+      member |= JsonScan.isAt(padded, length, at, "\"usage\"") && JsonScan.valueStarts(padded, length, at + 7, '{');
+    }
+
+    assertThat(member).isEqualTo(JsonScan.hasMember(json, "\"usage\"", '{'));
+    assertThat(markers.find(padded, 0, length) >= 0).isEqualTo(json.contains("\"usage\"") || json.contains("x\""));
   }
 }

@@ -39,14 +39,11 @@ final class GeminiTextChunk {
     return true;
   }
 
-  /** {@link #mayBePlain(String)} over the first {@code length} bytes of UTF-8 JSON. */
+  private static final JsonScan.Markers NOT_PLAIN_MARKERS = new JsonScan.Markers(NOT_PLAIN);
+
+  /** {@link #mayBePlain(String)} over the first {@code length} bytes of UTF-8 JSON, in one pass. */
   static boolean mayBePlain(byte[] json, int length) {
-    for (String marker : NOT_PLAIN) {
-      if (JsonScan.contains(json, length, marker)) {
-        return false;
-      }
-    }
-    return true;
+    return NOT_PLAIN_MARKERS.find(json, 0, length) < 0;
   }
 
   /**

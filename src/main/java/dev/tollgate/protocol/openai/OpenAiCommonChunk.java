@@ -36,12 +36,18 @@ final class OpenAiCommonChunk {
         && !json.contains("\"refusal\"");
   }
 
-  /** {@link #mayBeCommon(String)} over the first {@code length} bytes of UTF-8 JSON. */
+  private static final JsonScan.Markers NOT_COMMON =
+      new JsonScan.Markers("\"usage\"", "\"error\"", "\"reasoning", "\"refusal\"");
+
+  /** {@link #mayBeCommon(String)} over the first {@code length} bytes of UTF-8 JSON, in one pass. */
   static boolean mayBeCommon(byte[] json, int length) {
-    return !JsonScan.hasMember(json, length, "\"usage\"", '{')
-        && !JsonScan.contains(json, length, "\"error\"")
-        && !JsonScan.contains(json, length, "\"reasoning")
-        && !JsonScan.contains(json, length, "\"refusal\"");
+    for (int at = NOT_COMMON.find(json, 0, length); at >= 0; at = NOT_COMMON.find(json, at + 1, length)) {
+      boolean usage = JsonScan.isAt(json, length, at, "\"usage\"");
+      if (!usage || JsonScan.valueStarts(json, length, at + "\"usage\"".length(), '{')) {
+        return false; // usage only counts as an object: "usage":null rides on common chunks
+      }
+    }
+    return true;
   }
 
   /**
