@@ -1,14 +1,25 @@
 package dev.tollgate;
 
+import dev.tollgate.account.AccountBootstrap;
+import dev.tollgate.account.AccountService;
 import dev.tollgate.account.ApiKeyRepository;
+import dev.tollgate.account.GroupRepository;
+import dev.tollgate.account.LoginThrottle;
+import dev.tollgate.account.Sessions;
+import dev.tollgate.account.SettingsRepository;
+import dev.tollgate.account.StoredCallers;
+import dev.tollgate.account.User;
+import dev.tollgate.account.UserAdministration;
+import dev.tollgate.account.UserRepository;
 import dev.tollgate.account.KeyAuthenticator;
 import dev.tollgate.account.KeyService;
 import dev.tollgate.api.GatewayVerticle;
 import dev.tollgate.api.HttpApi;
-import dev.tollgate.api.admin.AdminApi;
-import dev.tollgate.api.admin.AdminAuth;
-import dev.tollgate.api.admin.AdminTokenAuth;
-import dev.tollgate.api.admin.ChannelAdminRoutes;
+import dev.tollgate.api.manage.ManagementApi;
+import dev.tollgate.api.manage.GroupRoutes;
+import dev.tollgate.api.manage.ManagementAuth;
+import dev.tollgate.api.manage.UserRoutes;
+import dev.tollgate.api.manage.ChannelAdminRoutes;
 import dev.tollgate.channel.ChannelCatalog;
 import dev.tollgate.channel.ChannelRepository;
 import dev.tollgate.config.SecretBox;
@@ -112,7 +123,7 @@ public final class App implements AutoCloseable {
             config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors());
     this.vertx = Vertx.vertx(vertxOptions);
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
-        stores.keys(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
+        stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
     ChannelRouter router = new ChannelRouter(catalog);
     TollgateConfig.Routing routing = config.routing();
     this.channelHealth = new ChannelHealth(routing.circuit(), clock, routing.deadlineMs());
@@ -130,7 +141,9 @@ public final class App implements AutoCloseable {
         imageConfig.fetchAllowPrivateAddresses(), imageConfig.fetchMaxBytes(), imageConfig.fetchTimeoutMs(),
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
     StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
-    AdminAuth adminAuth = new AdminTokenAuth(config.admin().token());
+    ManagementAuth managementAuth = new ManagementAuth(stores.accounts(), stores.users(), config.admin().token());
+    UserRoutes userRoutes = new UserRoutes(stores.accounts(), new UserAdministration(stores.users(), stores.accounts()));
+    GroupRoutes groupRoutes = new GroupRoutes(stores.groups());
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -148,7 +161,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
           clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      AdminApi admin = new AdminApi(adminAuth, new ChannelAdminRoutes(
+      ManagementApi admin = new ManagementApi(managementAuth, userRoutes, groupRoutes, new ChannelAdminRoutes(
           loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts),
           channelHealth));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
@@ -174,9 +187,9 @@ public final class App implements AutoCloseable {
           .start(routing.probeIntervalSeconds() * 1000L);
     }
 
-    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, admin API {})",
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, admin token {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        database.dialect(), database.describe(), config.admin().token() == null ? "off (set admin.token)" : "on");
+        database.dialect(), database.describe(), config.admin().token() == null ? "off" : "on");
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
@@ -259,15 +272,44 @@ public final class App implements AutoCloseable {
     }
   }
 
-  /** The repositories over one database. */
-  public record Stores(Sql sql, ApiKeyRepository keys, ChannelRepository channels, KeyService keyService) {
+  /**
+   * The repositories over one database, and what every process using it needs first: the secret
+   * box, the root admin (created on the very first start), the session signer.
+   */
+  public record Stores(
+      Sql sql,
+      SecretBox secrets,
+      ApiKeyRepository keys,
+      ChannelRepository channels,
+      KeyService keyService,
+      UserRepository users,
+      GroupRepository groups,
+      User root,
+      AccountService accounts) {
     public static Stores open(Database database, TollgateConfig config, Clock clock) {
       Sql sql = new Sql(database.dataSource());
+      SettingsRepository settings = new SettingsRepository(sql, clock);
+      SecretBox secrets = SecretBox.fromConfig(config, encryptedSecretsStored(sql, settings));
       ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
-      ChannelRepository channels = new ChannelRepository(
-          sql, SecretBox.fromConfig(config, ChannelRepository.holdsSecrets(sql)), clock);
+      ChannelRepository channels = new ChannelRepository(sql, secrets, clock);
       channels.verifySecretKey(); // a wrong key stops the start, not every request later
-      return new Stores(sql, keys, channels, new KeyService(keys));
+      UserRepository users = new UserRepository(sql, clock);
+      GroupRepository groups = new GroupRepository(sql, clock);
+      TollgateConfig.Accounts accountConfig = config.accounts();
+      User root = AccountBootstrap.ensureRoot(users, keys, accountConfig.rootPassword(), System.out);
+      Sessions sessions = AccountBootstrap.sessions(accountConfig, settings, secrets, clock);
+      AccountService accounts = new AccountService(users, groups, sessions, new LoginThrottle(clock), accountConfig);
+      return new Stores(sql, secrets, keys, channels, new KeyService(keys, accountConfig.keyPrefix()), users, groups,
+          root, accounts);
+    }
+
+    /** Anything stored encrypted (channel keys, the session secret): a new secret key would not open it. */
+    private static boolean encryptedSecretsStored(Sql sql, SettingsRepository settings) {
+      return ChannelRepository.holdsSecrets(sql) || settings.find(AccountBootstrap.SESSION_SECRET).isPresent();
+    }
+
+    public StoredCallers callers() {
+      return new StoredCallers(keys, users, groups);
     }
   }
 }

@@ -29,7 +29,7 @@ final class DeclaredConfig {
     }
     for (TollgateConfig.KeyDecl k : config.keys()) {
       try {
-        stores.keyService().declare(
+        stores.keyService().declare(stores.root().id(),
             k.name(), k.key(), k.quotaCents(), k.models() == null ? null : new HashSet<>(k.models()), Dates.parse(k.expires()));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("key '" + k.name() + "' in the config file: " + e.getMessage(), e);

@@ -8,10 +8,14 @@ import java.util.Set;
  *
  * @param quotaLimit micro-cents the key may spend in total, or null for no limit
  * @param usedQuota micro-cents spent so far
+ * @param userId the user the key belongs to
  * @param models the models the key may call; empty means every model
+ * @param planId the rate-limit plan the key is on; null = its user's
+ * @param allowIps client addresses or CIDR ranges the key may be used from; empty = any
  */
 public record ApiKey(
     long id,
+    long userId,
     String name,
     String keyHash,
     String keyPrefix,
@@ -20,13 +24,14 @@ public record ApiKey(
     long usedQuota,
     Set<String> models,
     Instant expiresAt,
-    Instant createdAt) {
-
-  /** The caller group of every key until keys get a group of their own (a later issue). */
-  public static final String DEFAULT_GROUP = "default";
+    Long planId,
+    Set<String> allowIps,
+    Instant createdAt,
+    Instant lastUsedAt) {
 
   public ApiKey {
     models = Set.copyOf(models);
+    allowIps = Set.copyOf(allowIps);
   }
 
   public boolean isUsable(Instant now) {
@@ -39,10 +44,5 @@ public record ApiKey(
 
   public boolean mayUse(String model) {
     return models.isEmpty() || models.contains(model);
-  }
-
-  /** The caller group whose channels serve this key; see {@link #DEFAULT_GROUP}. */
-  public String group() {
-    return DEFAULT_GROUP;
   }
 }

@@ -1,21 +1,20 @@
 package dev.tollgate.account;
 
+import dev.tollgate.db.CommaList;
 import dev.tollgate.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Storage of API keys. Blocking JDBC: call it from worker threads, never the event loop. */
 public final class ApiKeyRepository {
 
-  private static final String COLUMNS =
-      "id, name, key_hash, key_prefix, status, quota_limit, used_quota, models, expires_at, created_at";
+  private static final String COLUMNS = "id, user_id, name, key_hash, key_prefix, status, quota_limit, used_quota,"
+      + " models, expires_at, plan_id, allow_ips, created_at, last_used_at";
 
   private final Sql sql;
   private final Clock clock;
@@ -29,15 +28,18 @@ public final class ApiKeyRepository {
     long now = clock.millis();
     long id =
         sql.insert(
-            "INSERT INTO api_keys (name, key_hash, key_prefix, status, quota_limit, used_quota, models,"
-                + " expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            "INSERT INTO api_keys (user_id, name, key_hash, key_prefix, status, quota_limit, used_quota, models,"
+                + " expires_at, plan_id, allow_ips, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+            key.userId(),
             key.name(),
             key.keyHash(),
             key.keyPrefix(),
             KeyStatus.ENABLED.dbValue(),
             key.quotaLimit(),
-            joinModels(key.models()),
-            key.expiresAt() == null ? null : key.expiresAt().toEpochMilli(),
+            CommaList.join(key.models()),
+            millis(key.expiresAt()),
+            key.planId(),
+            CommaList.join(key.allowIps()),
             now,
             now);
     return findById(id).orElseThrow();
@@ -80,36 +82,44 @@ public final class ApiKeyRepository {
             + " WHERE id = ?",
         key.name(),
         key.quotaLimit(),
-        joinModels(key.models()),
-        key.expiresAt() == null ? null : key.expiresAt().toEpochMilli(),
+        CommaList.join(key.models()),
+        millis(key.expiresAt()),
         clock.millis(),
         existing.get().id());
     return findById(existing.get().id()).orElseThrow();
   }
 
-  private static String joinModels(Set<String> models) {
-    return models.isEmpty() ? null : String.join(",", models.stream().sorted().toList());
+  /** Gives keys made before accounts existed (no owner) to {@code userId}; returns how many. */
+  public int adoptOrphans(long userId) {
+    return sql.update("UPDATE api_keys SET user_id = ? WHERE user_id IS NULL", userId);
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
   }
 
   private static ApiKey map(ResultSet row) throws SQLException {
-    String models = row.getString("models");
     Long expires = Sql.nullableLong(row, "expires_at");
+    Long lastUsed = Sql.nullableLong(row, "last_used_at");
     return new ApiKey(
         row.getLong("id"),
+        row.getLong("user_id"),
         row.getString("name"),
         row.getString("key_hash"),
         row.getString("key_prefix"),
         KeyStatus.fromDb(row.getString("status")),
         Sql.nullableLong(row, "quota_limit"),
         row.getLong("used_quota"),
-        models == null || models.isBlank()
-            ? Set.of()
-            : Arrays.stream(models.split(",")).map(String::trim).collect(Collectors.toSet()),
+        CommaList.split(row.getString("models")),
         expires == null ? null : Instant.ofEpochMilli(expires),
-        Instant.ofEpochMilli(row.getLong("created_at")));
+        Sql.nullableLong(row, "plan_id"),
+        CommaList.split(row.getString("allow_ips")),
+        Instant.ofEpochMilli(row.getLong("created_at")),
+        lastUsed == null ? null : Instant.ofEpochMilli(lastUsed));
   }
 
   /** What is stored for a new key. */
   public record NewKey(
-      String name, String keyHash, String keyPrefix, Long quotaLimit, Set<String> models, Instant expiresAt) {}
+      long userId, String name, String keyHash, String keyPrefix, Long quotaLimit, Set<String> models,
+      Instant expiresAt, Long planId, Set<String> allowIps) {}
 }

@@ -13,11 +13,11 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * Finds the key behind a presented secret without a database read per request.
+ * Finds the caller (key, owner, group) behind a presented secret without a database read per request.
  *
  * <p>Entries are refreshed in the background every {@value #REFRESH_MS} ms while in use; one not
  * confirmed by the database within {@value #CONFIRMED_MS} ms is re-read before it is trusted, so a
- * key disabled or deleted anywhere (this node, the CLI in another process, another replica) stops
+ * key or user disabled or deleted anywhere (this node, the CLI in another process, another replica) stops
  * working within one second, and a busy key never waits for the database. Unknown secrets are
  * cached too (as empty), bounding the load that random keys can put on the database.
  *
@@ -36,14 +36,14 @@ public final class KeyAuthenticator {
   private final long outageGraceMs;
 
   public KeyAuthenticator(
-      ApiKeyRepository repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
+      StoredCallers repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
       Duration outageGrace) {
     this(repository, blockingExecutor, databaseUp, clock, Ticker.systemTicker(), outageGrace);
   }
 
   /** @param ticker the cache's own time, which tests drive together with {@code clock} */
   KeyAuthenticator(
-      ApiKeyRepository repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
+      StoredCallers repository, Executor blockingExecutor, BooleanSupplier databaseUp, Clock clock,
       Ticker ticker, Duration outageGrace) {
     this.databaseUp = databaseUp;
     this.clock = clock;
@@ -60,8 +60,8 @@ public final class KeyAuthenticator {
             .buildAsync(new Loader(repository, clock));
   }
 
-  /** The stored key for a presented secret, if any (whatever its status). */
-  public CompletableFuture<Optional<ApiKey>> find(String presentedKey) {
+  /** The caller behind a presented secret, if any (whatever the key's and the owner's status). */
+  public CompletableFuture<Optional<Caller>> find(String presentedKey) {
     String hash = KeySecrets.hash(presentedKey);
     CompletableFuture<Checked> cached = byHash.getIfPresent(hash);
     if (cached == null && !databaseUp.getAsBoolean()) {
@@ -70,7 +70,7 @@ public final class KeyAuthenticator {
     return byHash.get(hash).thenCompose(checked -> trusted(hash, checked));
   }
 
-  private CompletableFuture<Optional<ApiKey>> trusted(String hash, Checked checked) {
+  private CompletableFuture<Optional<Caller>> trusted(String hash, Checked checked) {
     long age = clock.millis() - checked.checkedAt();
     if (age <= CONFIRMED_MS) {
       return CompletableFuture.completedFuture(checked.key());
@@ -95,12 +95,12 @@ public final class KeyAuthenticator {
   }
 
   /** What the database said about a hash, and when. */
-  record Checked(Optional<ApiKey> key, long checkedAt) {}
+  record Checked(Optional<Caller> key, long checkedAt) {}
 
-  private record Loader(ApiKeyRepository repository, Clock clock) implements CacheLoader<String, Checked> {
+  private record Loader(StoredCallers repository, Clock clock) implements CacheLoader<String, Checked> {
     @Override
     public Checked load(String hash) {
-      return new Checked(repository.findByHash(hash), clock.millis());
+      return new Checked(repository.byKeyHash(hash), clock.millis());
     }
 
     /** A failed re-read keeps what was known (with its old time), instead of dropping it. */

@@ -15,18 +15,20 @@ import java.util.regex.Pattern;
  */
 public final class KeySecrets {
 
-  public static final String PREFIX = "sk-";
+  /** The default start of a key ({@code accounts.key_prefix} changes it for new keys). */
+  public static final String DEFAULT_PREFIX = "sk-";
   private static final int RANDOM_BYTES = 36; // 48 URL-safe base64 characters
   private static final int DISPLAY_CHARS = 8;
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Pattern STRONG = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]{32,}");
+  private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final int MIN_SECRET_CHARS = 32;
 
   private KeySecrets() {}
 
-  public static String newKey() {
+  public static String newKey(String prefix) {
     byte[] bytes = new byte[RANDOM_BYTES];
     RANDOM.nextBytes(bytes);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** One digest per thread: looking the algorithm up costs more than hashing a key (once per request). */
@@ -44,18 +46,26 @@ public final class KeySecrets {
     return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** What may be shown of a key later: {@code sk-} and its first characters. */
+  /** What may be shown of a key later: its prefix (up to the first '-') and the characters after. */
   public static String displayPrefix(String key) {
-    return key.substring(0, Math.min(key.length(), PREFIX.length() + DISPLAY_CHARS));
+    int dash = key.indexOf('-');
+    int prefixLength = dash >= 0 && dash < 8 ? dash + 1 : 0;
+    return key.substring(0, Math.min(key.length(), prefixLength + DISPLAY_CHARS));
   }
 
-  /** Keys given in the config file must be as hard to guess as generated ones. */
-  public static void requireStrong(String key) {
+  /**
+   * Keys given in the config file must be as hard to guess as generated ones: {@code prefix}
+   * ({@code sk-} is always accepted too) followed by at least 32 URL-safe characters.
+   */
+  public static void requireStrong(String key, String prefix) {
     // URL-safe characters only: a key travels in headers and query strings, where spaces,
     // quotes or control characters get trimmed or mangled and the key would never match again.
-    if (key == null || !STRONG.matcher(key).matches()) {
-      throw new IllegalArgumentException(
-          "an API key must be 'sk-' followed by at least 32 characters from A-Z, a-z, 0-9, '-' and '_'");
+    String used = key == null ? null : key.startsWith(prefix) ? prefix : key.startsWith(DEFAULT_PREFIX) ? DEFAULT_PREFIX : null;
+    if (used == null
+        || key.length() - used.length() < MIN_SECRET_CHARS
+        || !URL_SAFE.matcher(key.substring(used.length())).matches()) {
+      throw new IllegalArgumentException("an API key must be '" + prefix + "' followed by at least " + MIN_SECRET_CHARS
+          + " characters from A-Z, a-z, 0-9, '-' and '_'");
     }
   }
 }

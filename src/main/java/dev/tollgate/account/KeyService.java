@@ -8,23 +8,26 @@ import java.util.Set;
 public final class KeyService {
 
   private final ApiKeyRepository repository;
+  private final String prefix;
 
-  public KeyService(ApiKeyRepository repository) {
+  /** @param prefix how new keys start ({@code accounts.key_prefix}) */
+  public KeyService(ApiKeyRepository repository, String prefix) {
     this.repository = repository;
+    this.prefix = prefix;
   }
 
-  public CreatedKey create(String name, Long quotaCents, Set<String> models, Instant expiresAt) {
+  public CreatedKey create(long userId, String name, Long quotaCents, Set<String> models, Instant expiresAt) {
     requireName(name);
-    String key = KeySecrets.newKey();
-    ApiKey stored = repository.insert(newKey(name, key, quotaCents, models, expiresAt));
+    String key = KeySecrets.newKey(prefix);
+    ApiKey stored = repository.insert(newKey(userId, name, key, quotaCents, models, expiresAt));
     return new CreatedKey(key, stored);
   }
 
-  /** A key whose full value comes from configuration (scripted deployments). */
-  public ApiKey declare(String name, String key, Long quotaCents, Set<String> models, Instant expiresAt) {
+  /** A key whose full value comes from configuration (scripted deployments), owned by {@code userId}. */
+  public ApiKey declare(long userId, String name, String key, Long quotaCents, Set<String> models, Instant expiresAt) {
     requireName(name);
-    KeySecrets.requireStrong(key);
-    return repository.upsertDeclared(newKey(name, key, quotaCents, models, expiresAt));
+    KeySecrets.requireStrong(key, prefix);
+    return repository.upsertDeclared(newKey(userId, name, key, quotaCents, models, expiresAt));
   }
 
   public boolean setStatus(long id, KeyStatus status) {
@@ -32,17 +35,20 @@ public final class KeyService {
   }
 
   private static ApiKeyRepository.NewKey newKey(
-      String name, String key, Long quotaCents, Set<String> models, Instant expiresAt) {
+      long userId, String name, String key, Long quotaCents, Set<String> models, Instant expiresAt) {
     if (quotaCents != null && quotaCents < 0) {
       throw new IllegalArgumentException("quota must be zero or more cents");
     }
     return new ApiKeyRepository.NewKey(
+        userId,
         name,
         KeySecrets.hash(key),
         KeySecrets.displayPrefix(key),
         quotaCents == null ? null : Money.centsToMicros(quotaCents),
         models == null ? Set.of() : models,
-        expiresAt);
+        expiresAt,
+        null,
+        Set.of());
   }
 
   private static void requireName(String name) {

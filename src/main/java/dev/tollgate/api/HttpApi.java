@@ -1,6 +1,6 @@
 package dev.tollgate.api;
 
-import dev.tollgate.api.admin.AdminApi;
+import dev.tollgate.api.manage.ManagementApi;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
@@ -27,7 +27,7 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, AdminApi admin) {
+      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, ManagementApi admin) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
 

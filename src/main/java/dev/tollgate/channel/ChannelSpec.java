@@ -1,6 +1,6 @@
 package dev.tollgate.channel;
 
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Group;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ public record ChannelSpec(
     List<String> groups) {
 
   /** Channels serve the group every key belongs to until keys get groups of their own. */
-  public static final List<String> DEFAULT_GROUPS = List.of(ApiKey.DEFAULT_GROUP);
+  public static final List<String> DEFAULT_GROUPS = List.of(Group.DEFAULT);
 
   public ChannelSpec {
     if (name == null || name.isBlank() || name.length() > 128) {

@@ -29,6 +29,7 @@ final class KeyCommands {
     @Spec CommandSpec spec;
 
     @Option(names = "--name", required = true) String name;
+    @Option(names = "--user", description = "Username of the owner (default: the root admin).") String user;
     @Option(names = "--quota", description = "Spending limit in cents (default: unlimited).") Long quotaCents;
     @Option(names = "--models", split = ",", description = "Models the key may use (default: all).") List<String> models;
     @Option(names = "--expires", description = "Expiry date, e.g. 2027-01-01 (UTC).") String expires;
@@ -36,8 +37,11 @@ final class KeyCommands {
     @Override
     public Integer call() {
       var expiresAt = Dates.parse(expires);
-      KeyService.CreatedKey created = parent.admin.withStores(stores ->
-          stores.keyService().create(name, quotaCents, models == null ? null : new HashSet<>(models), expiresAt));
+      KeyService.CreatedKey created = parent.admin.withStores(stores -> {
+        long owner = user == null ? stores.root().id() : stores.users().findByUsername(user.strip().toLowerCase(java.util.Locale.ROOT))
+            .orElseThrow(() -> new IllegalArgumentException("there is no user '" + user + "'")).id();
+        return stores.keyService().create(owner, name, quotaCents, models == null ? null : new HashSet<>(models), expiresAt);
+      });
       spec.commandLine().getOut().println(created.key());
       spec.commandLine().getErr().println("key " + created.stored().id() + " '" + name
           + "' created. Store it now: only its hash is kept, it cannot be shown again.");

@@ -21,7 +21,8 @@ public record TollgateConfig(
     String secretKey,
     List<ChannelDecl> channels,
     List<KeyDecl> keys,
-    Admin admin) {
+    Admin admin,
+    Accounts accounts) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -35,10 +36,62 @@ public record TollgateConfig(
     channels = channels == null ? List.of() : List.copyOf(channels);
     keys = keys == null ? List.of() : List.copyOf(keys);
     admin = admin == null ? Admin.defaults() : admin;
+    accounts = accounts == null ? Accounts.defaults() : accounts;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  // Copies with one part replaced: callers (tests, the CLI) change what they need by name
+  // instead of repeating every component in order.
+
+  public TollgateConfig withServer(Server value) {
+    return new TollgateConfig(value, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withDatabase(Database value) {
+    return new TollgateConfig(server, value, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withUpstream(Upstream value) {
+    return new TollgateConfig(server, database, value, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withRouting(Routing value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, value, dataDir, secretKey,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withDataDir(String value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, value, secretKey,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withSecretKey(String value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, value,
+        channels, keys, admin, accounts);
+  }
+
+  public TollgateConfig withAdmin(Admin value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, value, accounts);
+  }
+
+  public TollgateConfig withAccounts(Accounts value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, value);
+  }
+
+  /** Never prints the secret key, the admin token or account secrets. */
+  @Override
+  public String toString() {
+    return "TollgateConfig[server=" + server + ", database=" + (database.url() == null ? "sqlite (data dir)" : "configured") + ", dataDir=" + dataDir
+        + ", secretKey=" + (secretKey == null ? "unset" : "***") + ", channels=" + channels.size()
+        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + "]";
   }
 
   public Path dataPath() {
@@ -180,6 +233,84 @@ public record TollgateConfig(
     @Override
     public String toString() {
       return "Admin[token=" + (token == null ? "unset" : "***") + "]";
+    }
+  }
+
+  /**
+   * Users, sessions and keys (the management API).
+   *
+   * @param registrationClosed only admins create users; by default anyone may register at
+   *     {@code /api/user/register}
+   * @param newUserQuotaCents quota a new user starts with (default 0)
+   * @param inviterRewardCents credited to a user whose invite code someone registers with
+   * @param inviteeRewardCents credited to a user who registers with an invite code
+   * @param keyPrefix how new API keys start ({@code sk-} by default; {@code tsk-} works too)
+   * @param jwtSecret signs session tokens (at least 32 characters); unset = one is generated at
+   *     first start and kept, encrypted, in the database so every replica shares it
+   * @param rootPassword the root admin's password when the first start creates it; unset = a
+   *     random one, printed once
+   * @param sessionDays how long a login stays valid (default 7)
+   * @param byokFeeRatio what a request served with the user's own provider key costs, as a ratio
+   *     of its normal price (a decimal, default 0: free)
+   */
+  public record Accounts(
+      boolean registrationClosed,
+      Long newUserQuotaCents,
+      Long inviterRewardCents,
+      Long inviteeRewardCents,
+      String keyPrefix,
+      String jwtSecret,
+      String rootPassword,
+      Integer sessionDays,
+      String byokFeeRatio) {
+    public Accounts {
+      newUserQuotaCents = newUserQuotaCents == null ? 0 : newUserQuotaCents;
+      inviterRewardCents = inviterRewardCents == null ? 0 : inviterRewardCents;
+      inviteeRewardCents = inviteeRewardCents == null ? 0 : inviteeRewardCents;
+      keyPrefix = keyPrefix == null || keyPrefix.isBlank() ? "sk-" : keyPrefix.strip();
+      jwtSecret = jwtSecret == null || jwtSecret.isBlank() ? null : jwtSecret.strip();
+      rootPassword = rootPassword == null || rootPassword.isEmpty() ? null : rootPassword;
+      sessionDays = sessionDays == null || sessionDays <= 0 ? 7 : sessionDays;
+      byokFeeRatio = byokFeeRatio == null || byokFeeRatio.isBlank() ? "0" : byokFeeRatio.strip();
+      if (newUserQuotaCents < 0 || inviterRewardCents < 0 || inviteeRewardCents < 0) {
+        throw new ConfigException("accounts: quotas and rewards are zero or more cents");
+      }
+      if (!keyPrefix.matches("[A-Za-z0-9_-]{1,8}")) {
+        throw new ConfigException("accounts.key_prefix must be 1 to 8 characters from A-Z, a-z, 0-9, '-' and '_'");
+      }
+      try {
+        if (new java.math.BigDecimal(byokFeeRatio).signum() < 0) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw new ConfigException("accounts.byok_fee_ratio must be a decimal of 0 or more, such as 0 or 0.1");
+      }
+      if (jwtSecret != null && jwtSecret.length() < 32) {
+        throw new ConfigException("accounts.jwt_secret must be at least 32 characters");
+      }
+    }
+
+    public static Accounts defaults() {
+      return new Accounts(false, null, null, null, null, null, null, null, null);
+    }
+
+    /** Copy with the root admin's first password set. */
+    public Accounts withRootPassword(String password) {
+      return new Accounts(registrationClosed, newUserQuotaCents, inviterRewardCents, inviteeRewardCents, keyPrefix,
+          jwtSecret, password, sessionDays, byokFeeRatio);
+    }
+
+    /** Copy with registration opened or closed. */
+    public Accounts withRegistrationClosed(boolean closed) {
+      return new Accounts(closed, newUserQuotaCents, inviterRewardCents, inviteeRewardCents, keyPrefix, jwtSecret,
+          rootPassword, sessionDays, byokFeeRatio);
+    }
+
+    @Override
+    public String toString() {
+      return "Accounts[registrationClosed=" + registrationClosed + ", keyPrefix=" + keyPrefix + ", jwtSecret="
+          + (jwtSecret == null ? "generated" : "***") + ", rootPassword=" + (rootPassword == null ? "generated" : "***")
+          + ", sessionDays=" + sessionDays + "]";
     }
   }
 

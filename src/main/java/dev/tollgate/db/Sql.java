@@ -78,6 +78,60 @@ public final class Sql {
     }
   }
 
+  /**
+   * Runs {@code work} on one connection in one transaction: committed when it returns, rolled back
+   * when it throws.
+   */
+  public <T> T inTransaction(TransactionWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(new Transaction(connection));
+        connection.commit();
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new DataAccessException("transaction", e);
+    }
+  }
+
+  /** Work done inside {@link #inTransaction}. */
+  @FunctionalInterface
+  public interface TransactionWork<T> {
+    T run(Transaction tx) throws SQLException;
+  }
+
+  /** Statements on the transaction's connection. */
+  public static final class Transaction {
+    private final Connection connection;
+
+    private Transaction(Connection connection) {
+      this.connection = connection;
+    }
+
+    public int update(String sql, Object... params) throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        bind(statement, params);
+        return statement.executeUpdate();
+      }
+    }
+
+    public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        bind(statement, params);
+        try (ResultSet rows = statement.executeQuery()) {
+          return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
+        }
+      }
+    }
+  }
+
   public static void bind(PreparedStatement statement, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object value = params[i];

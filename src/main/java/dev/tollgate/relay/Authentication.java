@@ -1,6 +1,6 @@
 package dev.tollgate.relay;
 
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.account.KeyAuthenticator;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
@@ -31,7 +31,7 @@ public final class Authentication {
     this.clock = clock;
   }
 
-  public Future<ApiKey> authenticate(HttpServerRequest request) {
+  public Future<Caller> authenticate(HttpServerRequest request) {
     String presented = Credentials.presentedKey(request);
     if (presented == null) {
       return fail(ErrorCode.INVALID_API_KEY, "no API key given: send 'Authorization: Bearer sk-…' or 'x-api-key: sk-…'");
@@ -51,8 +51,8 @@ public final class Authentication {
   }
 
   /** Cached keys answer at once on the event loop; a miss loads on a worker and comes back here. */
-  private Future<Optional<ApiKey>> lookUp(String presented) {
-    CompletableFuture<Optional<ApiKey>> lookup = keys.find(presented);
+  private Future<Optional<Caller>> lookUp(String presented) {
+    CompletableFuture<Optional<Caller>> lookup = keys.find(presented);
     if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
       return Future.succeededFuture(lookup.join());
     }

@@ -1,6 +1,6 @@
 package dev.tollgate.relay;
 
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
@@ -120,7 +120,7 @@ public final class ChatRelay {
         .onFailure(err -> reject(rc, cx, GatewayError.from(err)));
   }
 
-  private void afterAuthentication(RoutingContext rc, RelayContext cx, ApiKey key) {
+  private void afterAuthentication(RoutingContext rc, RelayContext cx, Caller key) {
     cx.key = key;
     GatewayError problem = inspect(rc, cx);
     if (problem == null) {
@@ -130,7 +130,7 @@ public final class ChatRelay {
       reject(rc, cx, problem);
       return;
     }
-    List<Channel> candidates = router.candidates(cx.request.model(), key.group());
+    List<Channel> candidates = router.candidates(cx.request.model(), key.groupName());
     if (candidates.isEmpty()) {
       reject(rc, cx, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
           "the model '" + cx.request.model() + "' is not served by any channel"));
@@ -163,10 +163,11 @@ public final class ChatRelay {
   }
 
   private static GatewayError authorize(RelayContext cx) {
-    if (!cx.key.mayUse(cx.request.model())) {
-      return GatewayError.of(ErrorCode.FORBIDDEN, "this API key may not use the model '" + cx.request.model() + "'");
+    java.util.Optional<String> refusal = cx.key.refusal(cx.request.model());
+    if (refusal.isPresent()) {
+      return GatewayError.of(ErrorCode.FORBIDDEN, refusal.get());
     }
-    if (cx.key.quotaExhausted()) {
+    if (cx.key.key().quotaExhausted()) {
       return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, "the API key's quota is used up");
     }
     return null;

@@ -58,7 +58,7 @@ public final class Metering {
         new UsageRecord(
             cx.requestId,
             cx.receivedAt,
-            cx.key.id(),
+            cx.key.keyId(),
             cx.request == null ? "" : cx.request.model(),
             cx.upstreamModel,
             cx.channel == null ? null : cx.channel.id(),

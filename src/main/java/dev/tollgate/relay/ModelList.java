@@ -2,7 +2,7 @@ package dev.tollgate.relay;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.channel.ChannelCatalog;
 import dev.tollgate.protocol.ErrorCode;
@@ -47,8 +47,8 @@ public final class ModelList {
         .onSuccess(key -> ok(rc, write(json -> {
           json.writeStartObject();
           json.writeArrayFieldStart("models");
-          for (String model : catalog.models(key.group())) {
-            if (key.mayUse(model) && !catalog.channelsFor(model, key.group()).isEmpty()) {
+          for (String model : catalog.models(key.groupName())) {
+            if (key.mayUse(model) && !catalog.channelsFor(model, key.groupName()).isEmpty()) {
               writeGeminiModel(json, model);
             }
           }
@@ -63,7 +63,7 @@ public final class ModelList {
     String model = id.startsWith("models/") ? id.substring("models/".length()) : id;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(model) || catalog.channelsFor(model, key.group()).isEmpty()) {
+          if (!key.mayUse(model) || catalog.channelsFor(model, key.groupName()).isEmpty()) {
             fail(rc, WireProtocol.GEMINI, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + model + "' does not exist or is not available to this key"));
             return;
@@ -86,12 +86,12 @@ public final class ModelList {
     json.writeEndObject();
   }
 
-  private void writeAnthropicModel(JsonGenerator json, ApiKey key, String model) throws IOException {
+  private void writeAnthropicModel(JsonGenerator json, Caller key, String model) throws IOException {
     json.writeStartObject();
     json.writeStringField("type", "model");
     json.writeStringField("id", model);
     json.writeStringField("display_name", model);
-    json.writeStringField("created_at", catalog.channelsFor(model, key.group()).get(0).createdAt().toString());
+    json.writeStringField("created_at", catalog.channelsFor(model, key.groupName()).get(0).createdAt().toString());
     json.writeEndObject();
   }
 
@@ -105,7 +105,7 @@ public final class ModelList {
           json.writeStartObject();
           json.writeStringField("object", "list");
           json.writeArrayFieldStart("data");
-          for (String model : catalog.models(key.group())) {
+          for (String model : catalog.models(key.groupName())) {
             writeModel(json, key, model);
           }
           json.writeEndArray();
@@ -117,8 +117,8 @@ public final class ModelList {
   private void listAnthropic(RoutingContext rc) {
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          List<String> models = catalog.models(key.group()).stream()
-              .filter(m -> key.mayUse(m) && !catalog.channelsFor(m, key.group()).isEmpty()).toList();
+          List<String> models = catalog.models(key.groupName()).stream()
+              .filter(m -> key.mayUse(m) && !catalog.channelsFor(m, key.groupName()).isEmpty()).toList();
           ok(rc, write(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
@@ -140,7 +140,7 @@ public final class ModelList {
     WireProtocol caller = anthropicCaller(rc) ? WireProtocol.ANTHROPIC : WireProtocol.OPENAI;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(id) || catalog.channelsFor(id, key.group()).isEmpty()) {
+          if (!key.mayUse(id) || catalog.channelsFor(id, key.groupName()).isEmpty()) {
             fail(rc, caller, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + id + "' does not exist or is not available to this key"));
             return;
@@ -156,8 +156,8 @@ public final class ModelList {
         .onFailure(err -> fail(rc, caller, GatewayError.from(err)));
   }
 
-  private void writeModel(JsonGenerator json, ApiKey key, String model) throws IOException {
-    List<Channel> channels = catalog.channelsFor(model, key.group());
+  private void writeModel(JsonGenerator json, Caller key, String model) throws IOException {
+    List<Channel> channels = catalog.channelsFor(model, key.groupName());
     if (!key.mayUse(model) || channels.isEmpty()) {
       return;
     }

@@ -1,6 +1,6 @@
 package dev.tollgate.relay;
 
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ErrorCode;
 import java.time.Instant;
@@ -14,7 +14,7 @@ public final class RelayContext {
   final String requestId;
   final Instant receivedAt;
   final long startNanos;
-  ApiKey key;
+  Caller key;  // the caller: key, owner and group
   ClientRequest request;
   Channel channel;
   /** The upstream calls made so far and the ones still allowed; null until the request is routed. */

@@ -2,7 +2,7 @@ package dev.tollgate.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
@@ -65,7 +65,7 @@ public final class TokenCount {
         .onFailure(err -> fail(rc, GatewayError.from(err)));
   }
 
-  private void count(RoutingContext rc, ApiKey key) {
+  private void count(RoutingContext rc, Caller key) {
     byte[] body = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
     JsonNode request;
     try {
@@ -85,18 +85,19 @@ public final class TokenCount {
       fail(rc, GatewayError.invalid("model", "'model' is required"));
       return;
     }
-    if (!key.mayUse(model)) {
-      fail(rc, GatewayError.of(ErrorCode.FORBIDDEN, "this API key may not use the model '" + model + "'"));
+    Optional<String> refusal = key.refusal(model);
+    if (refusal.isPresent()) {
+      fail(rc, GatewayError.of(ErrorCode.FORBIDDEN, refusal.get()));
       return;
     }
     Optional<Channel> exact = ingress.protocol() == WireProtocol.ANTHROPIC
-        ? router.candidates(model, key.group()).stream()
+        ? router.candidates(model, key.groupName()).stream()
             .filter(c -> providers.find(c.type()).map(p -> p.protocol() == WireProtocol.ANTHROPIC).orElse(false))
             .findFirst()
         : Optional.empty();
     if (exact.isPresent()) {
       askUpstream(rc, exact.get(), model, body);
-    } else if (router.candidates(model, key.group()).isEmpty()) {
+    } else if (router.candidates(model, key.groupName()).isEmpty()) {
       fail(rc, GatewayError.of(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' is not served by any channel"));
     } else {
       answer(rc, 200, estimate(request));

@@ -1,6 +1,6 @@
 package dev.tollgate.relay;
 
-import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Caller;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.ContentPart;
@@ -24,24 +24,24 @@ final class ToolCallSignatures {
     this.store = store;
   }
 
-  void remember(ApiKey key, ChatResponse answer) {
+  void remember(Caller key, ChatResponse answer) {
     for (ChatResponse.Choice choice : answer.choices()) {
       for (ContentPart part : choice.parts()) {
         if (part instanceof ContentPart.ToolCall call && call.thoughtSignature() != null) {
-          store.remember(key.id(), call.id(), call.thoughtSignature());
+          store.remember(key.keyId(), call.id(), call.thoughtSignature());
         }
       }
     }
   }
 
-  void remember(ApiKey key, StreamEvent.ToolCallStart call) {
+  void remember(Caller key, StreamEvent.ToolCallStart call) {
     if (call.thoughtSignature() != null) {
-      store.remember(key.id(), call.id(), call.thoughtSignature());
+      store.remember(key.keyId(), call.id(), call.thoughtSignature());
     }
   }
 
   /** The request with each assistant tool call that lacks a signature given the one remembered; on a miss, none. */
-  ChatRequest restore(ApiKey key, ChatRequest request) {
+  ChatRequest restore(Caller key, ChatRequest request) {
     List<Message> messages = new ArrayList<>(request.messages().size());
     boolean changed = false;
     for (Message message : request.messages()) {
@@ -52,12 +52,12 @@ final class ToolCallSignatures {
     return changed ? request.withMessages(messages) : request;
   }
 
-  private Message restore(ApiKey key, Message message) {
+  private Message restore(Caller key, Message message) {
     List<ContentPart> parts = new ArrayList<>(message.parts().size());
     boolean changed = false;
     for (ContentPart part : message.parts()) {
       if (part instanceof ContentPart.ToolCall call && call.thoughtSignature() == null) {
-        String signature = store.find(key.id(), call.id());
+        String signature = store.find(key.keyId(), call.id());
         if (signature != null) {
           part = call.withThoughtSignature(signature);
           changed = true;

@@ -11,7 +11,8 @@ class ApiKeyTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
   private static ApiKey key(KeyStatus status, Long quotaLimit, long used, Set<String> models, Instant expires) {
-    return new ApiKey(1, "k", "hash", "sk-abcdefgh", status, quotaLimit, used, models, expires, NOW.minusSeconds(3600));
+    return new ApiKey(1, 1, "k", "hash", "sk-abcdefgh", status, quotaLimit, used, models, expires, null, Set.of(),
+        NOW.minusSeconds(3600), null);
   }
 
   @Test

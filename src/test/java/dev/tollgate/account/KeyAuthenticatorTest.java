@@ -38,6 +38,8 @@ class KeyAuthenticatorTest {
   private Database database;
   private KeyService keys;
   private ApiKeyRepository repository;
+  private UserRepository users;
+  private User owner;
   private long nowMillis = 1_800_000_000_000L;
   private boolean databaseUp = true;
   private KeyAuthenticator authenticator;
@@ -64,9 +66,14 @@ class KeyAuthenticatorTest {
     scratch = TestDatabase.selected().create(dir);
     TollgateConfig config = TestGateway.config(dir, scratch.url(), 1_000, 1_000);
     database = Database.open(config);
-    repository = new ApiKeyRepository(new Sql(new SwitchableDataSource(database.dataSource())), clock);
-    keys = new KeyService(repository);
-    authenticator = new KeyAuthenticator(repository, Runnable::run, () -> databaseUp, clock,
+    Sql sql = new Sql(new SwitchableDataSource(database.dataSource()));
+    repository = new ApiKeyRepository(sql, clock);
+    users = new UserRepository(sql, clock);
+    owner = users.insert(new UserRepository.NewUser("owner", null, null, "$argon2id$not-used-here", Role.USER,
+        Group.DEFAULT, "OWNERCODE1", null));
+    keys = new KeyService(repository, "sk-");
+    authenticator = new KeyAuthenticator(new StoredCallers(repository, users, new GroupRepository(sql, clock)),
+        Runnable::run, () -> databaseUp, clock,
         () -> TimeUnit.MILLISECONDS.toNanos(nowMillis), Duration.ofSeconds(60));
   }
 
@@ -134,12 +141,16 @@ class KeyAuthenticatorTest {
   }
 
   private Optional<ApiKey> find(String key) {
+    return authenticator.find(key).join().map(Caller::key);
+  }
+
+  private Optional<Caller> findCaller(String key) {
     return authenticator.find(key).join();
   }
 
   @Test
   void aKeyDisabledElsewhereStopsWorkingWithinASecondEvenWhenIdle() {
-    KeyService.CreatedKey created = keys.create("k", null, null, null);
+    KeyService.CreatedKey created = keys.create(owner.id(), "k", null, null, null);
     assertThat(find(created.key())).get().extracting(ApiKey::status).isEqualTo(KeyStatus.ENABLED);
 
     repository.setStatus(created.stored().id(), KeyStatus.DISABLED);
@@ -149,9 +160,24 @@ class KeyAuthenticatorTest {
   }
 
   @Test
+  void aKeyWhoseOwnerIsDisabledElsewhereStopsBeingUsableWithinASecond() {
+    String key = keys.create(owner.id(), "k", null, null, null).key();
+    Instant now = Instant.ofEpochMilli(nowMillis);
+    assertThat(findCaller(key)).get().matches(caller -> caller.isUsable(now));
+
+    users.updateAdminFields(owner.id(), Role.USER, UserStatus.DISABLED, Group.DEFAULT);
+    nowMillis += 1_000;
+
+    Caller after = findCaller(key).orElseThrow();
+    assertThat(after.owner().status()).isEqualTo(UserStatus.DISABLED);
+    assertThat(after.isUsable(Instant.ofEpochMilli(nowMillis))).isFalse();
+    assertThat(after.key().status()).as("the key itself is untouched").isEqualTo(KeyStatus.ENABLED);
+  }
+
+  @Test
   void duringAnOutageKnownKeysWorkForTheGracePeriodAndUnknownOnesFailAtOnce() {
-    String known = keys.create("known", null, null, null).key();
-    String unseen = keys.create("unseen", null, null, null).key();
+    String known = keys.create(owner.id(), "known", null, null, null).key();
+    String unseen = keys.create(owner.id(), "unseen", null, null, null).key();
     find(known);
 
     databaseUp = false;

@@ -18,17 +18,17 @@ class KeySecretsTest {
 
   @Test
   void newKeyIsSkFollowedByAtLeast32UrlSafeCharacters() {
-    String key = KeySecrets.newKey();
+    String key = KeySecrets.newKey("sk-");
 
     assertThat(key).matches("sk-[A-Za-z0-9_-]{32,}");
-    assertThatCode(() -> KeySecrets.requireStrong(key)).doesNotThrowAnyException();
+    assertThatCode(() -> KeySecrets.requireStrong(key, "sk-")).doesNotThrowAnyException();
   }
 
   @Test
   void newKeysDoNotRepeat() {
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
-      keys.add(KeySecrets.newKey());
+      keys.add(KeySecrets.newKey("sk-"));
     }
 
     assertThat(keys).hasSize(1000);
@@ -50,8 +50,21 @@ class KeySecretsTest {
   }
 
   @Test
+  void aConfiguredPrefixMakesKeysThatStartWithItAndShowItInTheirDisplayPrefix() {
+    String key = KeySecrets.newKey("tsk-");
+
+    assertThat(key).matches("tsk-[A-Za-z0-9_-]{48}");
+    assertThat(KeySecrets.displayPrefix(key)).isEqualTo(key.substring(0, 12));
+    assertThatCode(() -> KeySecrets.requireStrong(key, "tsk-")).doesNotThrowAnyException();
+    assertThatCode(() -> KeySecrets.requireStrong("sk-0123456789abcdefghijklmnopqr_-AB", "tsk-"))
+        .as("keys declared before the prefix changed keep working").doesNotThrowAnyException();
+    assertThatThrownBy(() -> KeySecrets.requireStrong("pk-0123456789abcdefghijklmnopqr_-AB", "tsk-"))
+        .hasMessageContaining("tsk-");
+  }
+
+  @Test
   void displayPrefixIsSkAndEightCharacters() {
-    String key = KeySecrets.newKey();
+    String key = KeySecrets.newKey("sk-");
 
     assertThat(KeySecrets.displayPrefix(key)).isEqualTo(key.substring(0, 11)).startsWith("sk-");
     assertThat(KeySecrets.displayPrefix("sk-abc")).isEqualTo("sk-abc");
@@ -65,13 +78,13 @@ class KeySecretsTest {
       "sk-0123456789abcdefghijklmnopqrstuv wxyz", "sk-0123456789abcdefghijklmnopqrstuvwxyz\n",
       "sk-0123456789abcdefghijklmnopqrstuvwxyz\"", "sk-ééééééééééééééééééééééééééééééééé"})
   void weakOrMalformedKeysAreRefused(String key) {
-    assertThatThrownBy(() -> KeySecrets.requireStrong(key))
+    assertThatThrownBy(() -> KeySecrets.requireStrong(key, "sk-"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sk-");
   }
 
   @Test
   void keyOfExactly32CharactersIsAccepted() {
-    assertThatCode(() -> KeySecrets.requireStrong("sk-0123456789abcdefghijklmnopqr_-AB")).doesNotThrowAnyException();
+    assertThatCode(() -> KeySecrets.requireStrong("sk-0123456789abcdefghijklmnopqr_-AB", "sk-")).doesNotThrowAnyException();
   }
 }

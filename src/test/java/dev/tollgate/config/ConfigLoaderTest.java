@@ -227,7 +227,7 @@ class ConfigLoaderTest {
         continue;
       }
       TollgateConfig config = null;
-      for (String value : List.of("4321", "true", "custom")) {
+      for (String value : List.of("4321", "true", "custom", "custom-and-long-enough-for-a-secret-of-32-characters")) {
         try {
           config = loader.load(null, Map.of(variable, value));
           break;

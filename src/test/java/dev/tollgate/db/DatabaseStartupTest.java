@@ -21,8 +21,7 @@ class DatabaseStartupTest {
   @TempDir Path dir;
 
   private TollgateConfig config(String url, int waitSeconds) {
-    return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 500, waitSeconds, null),
-        null, null, null, null, null, dir.toString(), null, null, null, null);
+    return TollgateConfig.defaults().withDatabase(new TollgateConfig.Database(url, null, null, 2, 500, waitSeconds, null)).withDataDir(dir.toString());
   }
 
   @Test

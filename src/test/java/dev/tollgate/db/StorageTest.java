@@ -43,8 +43,7 @@ class StorageTest {
   private static final Clock CLOCK = Clock.systemUTC();
 
   private static TollgateConfig config(Path dir, String url) {
-    return new TollgateConfig(null, new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null),
-        null, null, null, null, null, dir.toString(), null, null, null, null);
+    return TollgateConfig.defaults().withDatabase(new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null)).withDataDir(dir.toString());
   }
 
   private record Stores(Database database, ApiKeyRepository keys, ChannelRepository channels, UsageRepository usage)
@@ -68,7 +67,8 @@ class StorageTest {
     try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
       String name = "prod 🔑 clé — 鍵";
       ApiKey created = stores.keys().insert(new ApiKeyRepository.NewKey(
-          name, "a".repeat(64), "sk-abc…", Long.MAX_VALUE, Set.of("gpt-4.1", "claude-😀"), Instant.ofEpochMilli(4102444800123L)));
+          1, name, "a".repeat(64), "sk-abc…", Long.MAX_VALUE, Set.of("gpt-4.1", "claude-😀"), Instant.ofEpochMilli(4102444800123L),
+          null, Set.of("10.0.0.0/8", "::1")));
       new Sql(stores.database().dataSource()).update("UPDATE api_keys SET used_quota = ? WHERE id = ?", Long.MIN_VALUE, created.id());
 
       ApiKey read = stores.keys().findByHash("a".repeat(64)).orElseThrow();
@@ -78,6 +78,7 @@ class StorageTest {
       assertThat(read.models()).containsExactlyInAnyOrder("gpt-4.1", "claude-😀");
       assertThat(read.expiresAt()).isEqualTo(Instant.ofEpochMilli(4102444800123L));
       assertThat(read.status()).isEqualTo(KeyStatus.ENABLED);
+      assertThat(read.allowIps()).containsExactlyInAnyOrder("10.0.0.0/8", "::1");
 
       assertThat(stores.keys().setStatus(read.id(), KeyStatus.DISABLED)).isTrue();
       assertThat(stores.keys().findById(read.id()).orElseThrow().status()).isEqualTo(KeyStatus.DISABLED);
@@ -91,11 +92,11 @@ class StorageTest {
   @EnumSource(TestDatabase.class)
   void keyHashesAreUniqueAndDeclaredKeysUpdateInPlace(TestDatabase kind) {
     try (TestDatabase.Scratch scratch = kind.create(dir); Stores stores = Stores.open(dir, scratch)) {
-      ApiKeyRepository.NewKey key = new ApiKeyRepository.NewKey("one", "b".repeat(64), "sk-b", null, Set.of(), null);
+      ApiKeyRepository.NewKey key = new ApiKeyRepository.NewKey(1, "one", "b".repeat(64), "sk-b", null, Set.of(), null, null, Set.of());
       stores.keys().insert(key);
       assertThatThrownBy(() -> stores.keys().insert(key)).isInstanceOf(Sql.DataAccessException.class);
 
-      stores.keys().upsertDeclared(new ApiKeyRepository.NewKey("renamed", "b".repeat(64), "sk-b", 5L, Set.of("m"), null));
+      stores.keys().upsertDeclared(new ApiKeyRepository.NewKey(1, "renamed", "b".repeat(64), "sk-b", 5L, Set.of("m"), null, null, Set.of()));
       assertThat(stores.keys().listVisible()).singleElement().satisfies(k -> {
         assertThat(k.name()).isEqualTo("renamed");
         assertThat(k.quotaLimit()).isEqualTo(5L);
@@ -271,7 +272,7 @@ class StorageTest {
           List<String> versions = sql.list(
               "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank",
               row -> row.getString(1) + (row.getBoolean(2) ? "" : " (failed)"));
-          assertThat(versions).containsExactly("1", "2", "3", "4");
+          assertThat(versions).containsExactly("1", "2", "3", "4", "5");
           assertThat(b.isReachable(2)).isTrue();
         }
       } finally {

@@ -181,23 +181,32 @@ class ChannelAdminApiTest {
     assertThat(json(none).path("error").path("type").asText()).isEqualTo("authentication_error");
 
     HttpResponse<String> wrong = call("GET", "/api/channel", null, TestGateway.ADMIN_TOKEN + "x");
-    assertThat(wrong.statusCode()).isEqualTo(403);
-    assertThat(call("POST", "/api/channel", channel("sneaky", "[\"m\"]", ""), "wrong").statusCode()).isEqualTo(403);
+    assertThat(wrong.statusCode()).as("neither the admin token nor a session").isEqualTo(401);
+    assertThat(call("POST", "/api/channel", channel("sneaky", "[\"m\"]", ""), "wrong").statusCode()).isEqualTo(401);
     assertThat(gateway.app().stores().channels().findByName("sneaky")).isEmpty();
 
     String apiKey = gateway.createKey();
-    assertThat(call("GET", "/api/channel", null, apiKey).statusCode()).as("an API key is not an admin token").isEqualTo(403);
+    assertThat(call("GET", "/api/channel", null, apiKey).statusCode()).as("an API key is not a session").isEqualTo(401);
   }
 
   @Test
-  void withoutAConfiguredTokenTheApiIsOffAndSaysHowToTurnItOn(@TempDir Path otherDir) throws Exception {
-    try (TestGateway off = TestGateway.start(otherDir, c -> new TollgateConfig(c.server(), c.database(), c.upstream(),
-        c.usage(), c.images(), c.protocols(), c.routing(), c.dataDir(), c.secretKey(), c.channels(), c.keys(), null))) {
-      HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(off.baseUrl() + "/api/channel"))
+  void withoutAConfiguredTokenAdminsManageChannelsWithTheirSessionAndUsersCannot(@TempDir Path otherDir) throws Exception {
+    try (TestGateway off = TestGateway.start(otherDir, c -> c.withAdmin(new TollgateConfig.Admin(null)))) {
+      HttpResponse<String> anything = Http.send(HttpRequest.newBuilder(URI.create(off.baseUrl() + "/api/channel"))
           .header("Authorization", "Bearer anything").GET().build());
+      assertThat(anything.statusCode()).isEqualTo(401);
+      assertThat(json(anything).path("error").path("message").asText()).contains("log in again");
 
-      assertThat(response.statusCode()).isEqualTo(403);
-      assertThat(json(response).path("error").path("message").asText()).contains("admin.token").contains("TOLLGATE_ADMIN_TOKEN");
+      String root = off.login("root", TestGateway.ROOT_PASSWORD);
+      HttpResponse<String> asRoot = Http.send(HttpRequest.newBuilder(URI.create(off.baseUrl() + "/api/channel"))
+          .header("Authorization", "Bearer " + root).GET().build());
+      assertThat(asRoot.statusCode()).isEqualTo(200);
+
+      String user = off.registerAndLogin("plainuser", "secret-pw");
+      HttpResponse<String> asUser = Http.send(HttpRequest.newBuilder(URI.create(off.baseUrl() + "/api/channel"))
+          .header("Authorization", "Bearer " + user).GET().build());
+      assertThat(asUser.statusCode()).isEqualTo(403);
+      assertThat(json(asUser).path("error").path("message").asText()).contains("admin");
     }
   }
 

@@ -46,9 +46,8 @@ class ChannelRequestShapingTest {
   static void start() {
     openAi = new MockOpenAiUpstream();
     anthropic = new MockAnthropicUpstream();
-    gateway = TestGateway.start(dataDir, c -> new TollgateConfig(c.server(), c.database(),
-        new TollgateConfig.Upstream(GLOBAL_CONNECT_MS, GLOBAL_FIRST_BYTE_MS, GLOBAL_FIRST_BYTE_MS, 64),
-        c.usage(), c.images(), c.protocols(), c.routing(), c.dataDir(), c.secretKey(), c.channels(), c.keys(), c.admin()));
+    gateway = TestGateway.start(dataDir, c -> c.withUpstream(
+        new TollgateConfig.Upstream(GLOBAL_CONNECT_MS, GLOBAL_FIRST_BYTE_MS, GLOBAL_FIRST_BYTE_MS, 64)));
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
   }

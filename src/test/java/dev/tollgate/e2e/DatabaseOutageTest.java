@@ -42,8 +42,8 @@ class DatabaseOutageTest {
         String base = "http://127.0.0.1:" + app.port();
         app.stores().channels().insert(new ChannelSpec("mock", "openai", upstream.baseUrl(), "sk-up", List.of("mock-text"), Map.of(), 0, 1));
         app.catalog().reload();
-        String usedKey = app.stores().keyService().create("used", null, null, null).key();
-        String idleKey = app.stores().keyService().create("idle", null, null, null).key();
+        String usedKey = app.stores().keyService().create(app.stores().root().id(), "used", null, null, null).key();
+        String idleKey = app.stores().keyService().create(app.stores().root().id(), "idle", null, null, null).key();
         assertThat(chat(base, usedKey).statusCode()).isEqualTo(200);
 
         proxy.down();

@@ -53,7 +53,7 @@ class GracefulShutdownTest {
       try (Database database = Database.open(config)) {
         App.Stores stores = App.Stores.open(database, config, Clock.systemUTC());
         stores.channels().insert(new ChannelSpec("mock", "openai", upstream.baseUrl(), "sk-up", List.of("mock-text"), Map.of(), 0, 1));
-        key = stores.keyService().create("load", null, null, null).key();
+        key = stores.keyService().create(stores.root().id(), "load", null, null, null).key();
       }
       int port = MockOpenAiUpstream.freePort();
       Process server = startServer(port, scratch.url());

@@ -85,13 +85,13 @@ class RelayErrorsTest {
   @Test
   void expiredKeyIs401() throws Exception {
     String expired = gateway.app().stores().keyService()
-        .create("expired", null, null, Instant.now().minusSeconds(1)).key();
+        .create(gateway.app().stores().root().id(), "expired", null, null, Instant.now().minusSeconds(1)).key();
     error(Http.postJson(url, expired, chat("mock-text", false)), 401, "invalid_api_key");
   }
 
   @Test
   void disabledKeyIsRejectedWithin1s() throws Exception {
-    var created = gateway.app().stores().keyService().create("to-disable", null, null, null);
+    var created = gateway.app().stores().keyService().create(gateway.app().stores().root().id(), "to-disable", null, null, null);
     assertThat(Http.postJson(url, created.key(), chat("mock-text", false)).statusCode()).isEqualTo(200);
 
     // As the CLI would, from another process: straight to the database, no cache invalidation.

@@ -43,8 +43,7 @@ class SecretKeyStartupTest {
 
   private TollgateConfig config(Path dataDir, String secretKey) {
     TollgateConfig base = TestGateway.config(dataDir, database.url(), 1_000, 1_000);
-    return new TollgateConfig(base.server(), base.database(), base.upstream(), base.usage(), base.images(),
-        base.protocols(), base.routing(), base.dataDir(), secretKey, base.channels(), base.keys(), base.admin());
+    return base.withSecretKey(secretKey);
   }
 
   /** Starts once with a generated key file under {@code first}, storing one channel. */

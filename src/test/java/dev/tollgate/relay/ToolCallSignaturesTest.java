@@ -2,8 +2,8 @@ package dev.tollgate.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.account.ApiKey;
-import dev.tollgate.account.KeyStatus;
+import dev.tollgate.account.Caller;
+import dev.tollgate.testing.Accounts;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ChatResponse;
 import dev.tollgate.protocol.canonical.ContentPart;
@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 
 class ToolCallSignaturesTest {
 
-  private static final ApiKey KEY = key(7);
-  private static final ApiKey OTHER_KEY = key(8);
+  private static final Caller KEY = key(7);
+  private static final Caller OTHER_KEY = key(8);
 
   private final LocalThoughtSignatures store = new LocalThoughtSignatures(100);
   private final ToolCallSignatures signatures = new ToolCallSignatures(store);
 
-  private static ApiKey key(long id) {
-    return new ApiKey(id, "k", "hash", "sk-", KeyStatus.ENABLED, null, 0, Set.of(), null, Instant.EPOCH);
+  private static Caller key(long id) {
+    return Accounts.caller(id);
   }
 
   private static ChatRequest request(List<Message> messages) {
@@ -55,12 +55,12 @@ class ToolCallSignaturesTest {
   void aStreamedCallLeavesItsSignature() {
     signatures.remember(KEY, new StreamEvent.ToolCallStart(0, "call_s_0", "f", "sig-s"));
 
-    assertThat(store.find(KEY.id(), "call_s_0")).isEqualTo("sig-s");
+    assertThat(store.find(KEY.keyId(), "call_s_0")).isEqualTo("sig-s");
   }
 
   @Test
   void aSignatureTheRequestAlreadyCarriesIsKept() {
-    store.remember(KEY.id(), "c", "remembered");
+    store.remember(KEY.keyId(), "c", "remembered");
     ChatRequest request = request(List.of(
         Message.text(Role.USER, "Go"),
         new Message(Role.ASSISTANT, List.of(new ContentPart.ToolCall("c", "f", "{}", "own")))));
@@ -70,7 +70,7 @@ class ToolCallSignaturesTest {
 
   @Test
   void onAMissOrForAnotherKeyTheRequestIsUnchanged() {
-    store.remember(KEY.id(), "c", "sig");
+    store.remember(KEY.keyId(), "c", "sig");
     ChatRequest request = request(List.of(
         Message.text(Role.USER, "Go"),
         new Message(Role.ASSISTANT, List.of(new ContentPart.ToolCall("c", "f", "{}"), new ContentPart.ToolCall("d", "f", "{}")))));

@@ -17,6 +17,8 @@ public final class TestGateway implements AutoCloseable {
 
   /** The admin API token every test gateway is configured with. */
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  /** The root admin's password in every test gateway (set through accounts.root_password). */
+  public static final String ROOT_PASSWORD = "root-password-for-tests";
 
   private final App app;
   private final Path dataDir;
@@ -113,7 +115,8 @@ public final class TestGateway implements AutoCloseable {
         null,
         null,
         null,
-        new TollgateConfig.Admin(ADMIN_TOKEN));
+        new TollgateConfig.Admin(ADMIN_TOKEN),
+        TollgateConfig.Accounts.defaults().withRootPassword(ROOT_PASSWORD));
   }
 
   public App app() {
@@ -161,11 +164,26 @@ public final class TestGateway implements AutoCloseable {
 
   /** Creates a key and returns the full secret. */
   public String createKey(String name, Long quotaCents, Set<String> models) {
-    return app.stores().keyService().create(name, quotaCents, models, null).key();
+    return app.stores().keyService().create(app.stores().root().id(), name, quotaCents, models, null).key();
   }
 
   public String createKey() {
     return createKey("test", null, null);
+  }
+
+  /** The management API of this gateway. */
+  public ManagementClient api() {
+    return new ManagementClient(baseUrl());
+  }
+
+  /** A session token for the user. */
+  public String login(String username, String password) {
+    return api().login(username, password);
+  }
+
+  /** Registers a user and returns their session token. */
+  public String registerAndLogin(String username, String password) {
+    return api().register(username, password);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.tollgate.api.admin;
+package dev.tollgate.api.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,11 +14,9 @@ import dev.tollgate.relay.ChannelTester;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,9 +27,6 @@ import java.util.concurrent.Callable;
  * answer is sent (other nodes within their one-second poll).
  */
 public final class ChannelAdminRoutes {
-
-  static final int DEFAULT_PAGE_SIZE = 20;
-  static final int MAX_PAGE_SIZE = 100;
 
   private final Vertx vertx;
   private final ChannelRepository channels;
@@ -60,11 +55,12 @@ public final class ChannelAdminRoutes {
   }
 
   private void list(RoutingContext rc) {
-    int page = positive(rc, "page", 1, Integer.MAX_VALUE);
-    int pageSize = positive(rc, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    Requests.Page paging = Requests.page(rc);
+    int page = paging.page();
+    int pageSize = paging.size();
     reply(rc, 200, blocking(() -> {
       long total = channels.countVisible();
-      ObjectNode answer = AdminReplies.JSON.createObjectNode();
+      ObjectNode answer = Replies.JSON.createObjectNode();
       ArrayNode data = answer.putArray("data");
       long offset = (long) (page - 1) * pageSize;
       if (offset < total) {
@@ -88,7 +84,7 @@ public final class ChannelAdminRoutes {
     Optional<ChannelStatus> status = ChannelJson.status(body);
     reply(rc, 201, blocking(() -> {
       if (channels.findByName(spec.name()).isPresent()) {
-        throw AdminProblem.conflict("a channel named '" + spec.name() + "' exists already");
+        throw Problem.conflict("a channel named '" + spec.name() + "' exists already");
       }
       return changed(channels.insert(spec, status.orElse(ChannelStatus.ENABLED)).id());
     }));
@@ -102,7 +98,7 @@ public final class ChannelAdminRoutes {
       ChannelSpec spec = knownType(ChannelJson.forUpdate(existing(id), body));
       Optional<Channel> sameName = channels.findByName(spec.name());
       if (sameName.isPresent() && sameName.get().id() != id) {
-        throw AdminProblem.conflict("a channel named '" + spec.name() + "' exists already");
+        throw Problem.conflict("a channel named '" + spec.name() + "' exists already");
       }
       if (channels.update(id, spec).isEmpty()) {
         throw notFound(id);
@@ -120,7 +116,7 @@ public final class ChannelAdminRoutes {
       }
       catalog.reload();
       return id;
-    }).onSuccess(deleted -> AdminReplies.noContent(rc)).onFailure(err -> AdminReplies.fail(rc, err));
+    }).onSuccess(deleted -> Replies.noContent(rc)).onFailure(err -> Replies.fail(rc, err));
   }
 
   /** {@code ?model=} one of the channel's models; by default the first in sorted order. */
@@ -131,12 +127,12 @@ public final class ChannelAdminRoutes {
         .compose(channel -> {
           String model = wanted == null || wanted.isBlank() ? channel.sortedModels().get(0) : wanted;
           if (!channel.serves(model)) {
-            return Future.failedFuture(AdminProblem.invalid("channel " + id + " does not serve the model '" + model + "'"));
+            return Future.failedFuture(Problem.invalid("channel " + id + " does not serve the model '" + model + "'"));
           }
           return probe.probe(channel, model); // back on this event loop: the probe uses its upstream client
         })
         .onSuccess(result -> {
-          ObjectNode answer = AdminReplies.JSON.createObjectNode()
+          ObjectNode answer = Replies.JSON.createObjectNode()
               .put("ok", result.ok())
               .put("status", result.status())
               .put("latencyMs", result.latencyMs())
@@ -144,9 +140,9 @@ public final class ChannelAdminRoutes {
           if (result.error() != null) {
             answer.put("error", result.error());
           }
-          AdminReplies.json(rc, 200, answer);
+          Replies.json(rc, 200, answer);
         })
-        .onFailure(err -> AdminReplies.fail(rc, err));
+        .onFailure(err -> Replies.fail(rc, err));
   }
 
   /** The channel as stored now, after reloading the catalog so that routing sees it too. */
@@ -166,69 +162,32 @@ public final class ChannelAdminRoutes {
 
   private ChannelSpec knownType(ChannelSpec spec) {
     if (providers.find(spec.type()).isEmpty()) {
-      throw AdminProblem.invalid("unknown type '" + spec.type() + "'; known: " + providers.kinds().stream().sorted().toList());
+      throw Problem.invalid("unknown type '" + spec.type() + "'; known: " + providers.kinds().stream().sorted().toList());
     }
     return spec;
   }
 
-  private static AdminProblem notFound(long id) {
-    return AdminProblem.notFound("there is no channel " + id);
+  private static Problem notFound(long id) {
+    return Problem.notFound("there is no channel " + id);
   }
 
   private static long id(RoutingContext rc) {
-    try {
-      return Long.parseLong(rc.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw AdminProblem.invalid("a channel id is a number");
-    }
+    return Requests.id(rc, "channel");
   }
 
   private static JsonNode body(RoutingContext rc) {
-    Buffer buffer = rc.body().buffer();
-    if (buffer == null || buffer.length() == 0) {
-      throw AdminProblem.invalid("the request body is empty; send a JSON object");
-    }
-    try {
-      return AdminReplies.JSON.readTree(buffer.getBytes());
-    } catch (IOException e) {
-      // Not the parser's message: it may quote the body, and the body may hold keys.
-      throw AdminProblem.invalid("the request body is not valid JSON");
-    }
+    return Requests.body(rc);
   }
 
-  private static int positive(RoutingContext rc, String name, int fallback, int max) {
-    String value = rc.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.strip());
-      if (parsed >= 1 && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw AdminProblem.invalid("'" + name + "' must be a whole number from 1 to " + max);
-  }
-
-  /** Runs storage work on a worker thread; the future completes back on this event loop. */
   private <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }
 
   private static <T> void reply(RoutingContext rc, int status, Future<T> answer) {
-    answer.onSuccess(body -> AdminReplies.json(rc, status, body)).onFailure(err -> AdminReplies.fail(rc, err));
+    Requests.reply(rc, status, answer);
   }
 
-  /** A handler whose bad input (thrown before any storage work) is answered, not turned into a 500. */
   private static Handler<RoutingContext> answering(Handler<RoutingContext> handler) {
-    return rc -> {
-      try {
-        handler.handle(rc);
-      } catch (RuntimeException e) {
-        AdminReplies.fail(rc, e);
-      }
-    };
+    return Requests.answering(handler);
   }
 }

@@ -1,4 +1,4 @@
-package dev.tollgate.api.admin;
+package dev.tollgate.api.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,7 +42,7 @@ final class ChannelJson {
    * @param circuit its circuit breaker on this node, or null when it has not been called yet
    */
   static ObjectNode view(Channel channel, String statusReason, ChannelHealth.Status circuit) {
-    ObjectNode json = AdminReplies.JSON.createObjectNode();
+    ObjectNode json = Replies.JSON.createObjectNode();
     json.put("id", channel.id());
     json.put("name", channel.name());
     json.put("type", channel.type());
@@ -55,11 +55,11 @@ final class ChannelJson {
     breaker.put("openedAt", circuit == null || circuit.openedAt() == null ? null : circuit.openedAt().toString());
     strings(json.putArray("maskedKeys"), channel.secrets().masked());
     strings(json.putArray("models"), channel.sortedModels());
-    json.set("modelMapping", AdminReplies.JSON.valueToTree(new TreeMap<>(channel.modelMapping())));
+    json.set("modelMapping", Replies.JSON.valueToTree(new TreeMap<>(channel.modelMapping())));
     json.put("priority", channel.priority());
     json.put("weight", channel.weight());
     json.set("paramOverrides", channel.paramOverrides().tree());
-    json.set("extraHeaders", AdminReplies.JSON.valueToTree(new TreeMap<>(channel.extraHeaders())));
+    json.set("extraHeaders", Replies.JSON.valueToTree(new TreeMap<>(channel.extraHeaders())));
     ChannelTimeouts timeouts = channel.timeouts();
     json.put("connectTimeoutMs", timeouts.connectMs());
     json.put("firstByteTimeoutMs", timeouts.firstByteMs());
@@ -77,7 +77,7 @@ final class ChannelJson {
   static ChannelSpec forCreate(JsonNode body) {
     ObjectNode fields = settings(body);
     if (!present(fields, "keys")) {
-      throw AdminProblem.invalid("'keys' is required: the provider keys of the channel (an array of strings)");
+      throw Problem.invalid("'keys' is required: the provider keys of the channel (an array of strings)");
     }
     return spec(fields, null);
   }
@@ -96,17 +96,17 @@ final class ChannelJson {
     return switch (status.asText()) {
       case "enabled" -> Optional.of(ChannelStatus.ENABLED);
       case "disabled" -> Optional.of(ChannelStatus.DISABLED);
-      default -> throw AdminProblem.invalid("'status' must be \"enabled\" or \"disabled\"");
+      default -> throw Problem.invalid("'status' must be \"enabled\" or \"disabled\"");
     };
   }
 
   private static ObjectNode settings(JsonNode body) {
     if (!(body instanceof ObjectNode object)) {
-      throw AdminProblem.invalid("the request body must be a JSON object");
+      throw Problem.invalid("the request body must be a JSON object");
     }
     for (String field : (Iterable<String>) object::fieldNames) {
       if (!SETTINGS.contains(field) && !READ_ONLY.contains(field)) {
-        throw AdminProblem.invalid("unknown field '" + field + "'; channels have " + new java.util.TreeSet<>(SETTINGS));
+        throw Problem.invalid("unknown field '" + field + "'; channels have " + new java.util.TreeSet<>(SETTINGS));
       }
     }
     return object;
@@ -148,14 +148,14 @@ final class ChannelJson {
 
   private static String text(String field, JsonNode node) {
     if (!node.isTextual()) {
-      throw AdminProblem.invalid("'" + field + "' must be a string");
+      throw Problem.invalid("'" + field + "' must be a string");
     }
     return node.asText();
   }
 
   private static Integer integer(String field, JsonNode node) {
     if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-      throw AdminProblem.invalid("'" + field + "' must be a whole number");
+      throw Problem.invalid("'" + field + "' must be a whole number");
     }
     return node.intValue();
   }
@@ -166,12 +166,12 @@ final class ChannelJson {
       return List.of(node.asText());
     }
     if (!node.isArray()) {
-      throw AdminProblem.invalid("'" + field + "' must be an array of strings");
+      throw Problem.invalid("'" + field + "' must be an array of strings");
     }
     List<String> values = new ArrayList<>();
     for (JsonNode item : node) {
       if (!item.isTextual()) {
-        throw AdminProblem.invalid("'" + field + "' must be an array of strings");
+        throw Problem.invalid("'" + field + "' must be an array of strings");
       }
       values.add(item.asText());
     }
@@ -180,12 +180,12 @@ final class ChannelJson {
 
   private static Map<String, String> stringMap(String field, JsonNode node) {
     if (!node.isObject()) {
-      throw AdminProblem.invalid("'" + field + "' must be an object of strings");
+      throw Problem.invalid("'" + field + "' must be an object of strings");
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       if (!entry.getValue().isTextual()) {
-        throw AdminProblem.invalid("'" + field + "' must be an object of strings");
+        throw Problem.invalid("'" + field + "' must be an object of strings");
       }
       values.put(entry.getKey(), entry.getValue().asText());
     }
@@ -194,7 +194,7 @@ final class ChannelJson {
 
   private static ParamOverrides overrides(JsonNode node) {
     if (!node.isObject()) {
-      throw AdminProblem.invalid("'paramOverrides' must be a JSON object, e.g. {\"max_tokens\": 1024}");
+      throw Problem.invalid("'paramOverrides' must be a JSON object, e.g. {\"max_tokens\": 1024}");
     }
     return ParamOverrides.of(node);
   }
