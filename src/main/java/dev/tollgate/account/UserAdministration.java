@@ -93,7 +93,8 @@ public final class UserAdministration {
 
   /** Marks the user deleted: their keys stop working within a second, their records stay. */
   public void delete(User actor, long id) {
-    setStatus(actor, id, UserStatus.DELETED);
+    User target = manageable(actor, id);
+    users.updateAdminFields(id, target.role(), UserStatus.DELETED, target.group());
   }
 
   private User manageable(User actor, long id) {
