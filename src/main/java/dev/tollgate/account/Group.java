@@ -12,9 +12,22 @@ import java.util.Set;
 public record Group(String name, String description, Set<String> models, BigDecimal priceRatio) {
 
   public static final String DEFAULT = "default";
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final BigDecimal MAX_RATIO = new BigDecimal("1000");
 
+  /** @throws IllegalArgumentException naming the field that is out of bounds */
   public Group {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("'name' must be 1 to 64 characters from A-Z, a-z, 0-9, '-' and '_'");
+    }
+    if (priceRatio == null || priceRatio.signum() < 0 || priceRatio.compareTo(MAX_RATIO) > 0) {
+      throw new IllegalArgumentException("'priceRatio' must be a decimal from 0 to 1000, such as 1 or 0.8");
+    }
+    if (description != null && description.length() > 255) {
+      throw new IllegalArgumentException("'description' must have at most 255 characters");
+    }
     models = Set.copyOf(models);
+    priceRatio = priceRatio.stripTrailingZeros();
   }
 
   public boolean allows(String model) {

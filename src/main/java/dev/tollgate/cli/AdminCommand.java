@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "admin",
     description = "Scripted setup against the configured database (the server may be running).",
-    subcommands = {ChannelCommands.class, KeyCommands.class})
+    subcommands = {ChannelCommands.class, KeyCommands.class, UserCommands.class, GroupCommands.class})
 final class AdminCommand {
 
   @ParentCommand TollgateCommand root;

@@ -1,5 +1,6 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.account.AccountProblem;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
@@ -30,7 +31,7 @@ public final class TollgateCommand {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new TollgateCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+      if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof AccountProblem) {
         commandLine.getErr().println("tollgate: " + e.getMessage());
         return 2;
       }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.App;
 import dev.tollgate.account.ApiKey;
+import dev.tollgate.account.Passwords;
+import dev.tollgate.account.User;
+import dev.tollgate.account.UserStatus;
 import dev.tollgate.account.KeySecrets;
 import dev.tollgate.account.KeyStatus;
 import dev.tollgate.billing.Money;
@@ -286,6 +289,50 @@ class CliTest {
       assertThat(channels.get(0).groups()).containsExactlyInAnyOrder("default", "vip");
       assertThat(keys).extracting(ApiKey::models).containsExactly(Set.of("declared-model"));
     }
+  }
+
+  @Test
+  void usersAndGroupsAreManagedFromTheCommandLine() throws Exception {
+    assertThat(tollgate("admin", "group", "set", "vip", "--models", "m1,m2", "--ratio", "0.80").exit()).isZero();
+    Run created = tollgate("admin", "user", "create", "--username", "Scripted", "--password", "secret-pw",
+        "--email", "s@x.io", "--group", "vip", "--quota", "300");
+    assertThat(created.exit()).as(created.err()).isZero();
+    long id = Long.parseLong(created.out().strip());
+
+    Run list = tollgate("admin", "user", "list", "--search", "script");
+    assertThat(list.out()).contains("scripted").contains("vip").contains("300").contains("s@x.io");
+    assertThat(tollgate("admin", "group", "list").out()).contains("vip").contains("0.8").contains("m1,m2");
+
+    assertThat(tollgate("admin", "user", "topup", "scripted", "--cents", "-100", "--reason", "correction").out().strip())
+        .isEqualTo("200");
+    assertThat(tollgate("admin", "user", "set-password", "scripted", "--password", "changed-pw").exit()).isZero();
+    assertThat(tollgate("admin", "user", "disable", "scripted").exit()).isZero();
+    assertThat(tollgate("admin", "user", "set-group", "scripted", "default").exit()).isZero();
+
+    User stored = withStores(stores -> stores.users().findById(id).orElseThrow());
+    assertThat(stored.status()).isEqualTo(UserStatus.DISABLED);
+    assertThat(stored.group()).isEqualTo("default");
+    assertThat(stored.quota()).isEqualTo(Money.centsToMicros(200));
+    assertThat(Passwords.matches("changed-pw", stored.passwordHash())).isTrue();
+    assertThat(tollgate("admin", "group", "delete", "vip").exit()).isZero();
+
+    Run missing = tollgate("admin", "user", "disable", "nobody");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("no user 'nobody'");
+    Run badRole = tollgate("admin", "user", "create", "--username", "other", "--password", "secret-pw", "--role", "root");
+    assertThat(badRole.exit()).isEqualTo(2);
+    assertThat(badRole.err()).contains("one root");
+    Run badGroup = tollgate("admin", "group", "set", "bad name");
+    assertThat(badGroup.exit()).isEqualTo(2);
+    assertThat(badGroup.err()).contains("'name'");
+  }
+
+  @Test
+  void rootsPasswordCanBeResetFromTheCommandLine() {
+    assertThat(tollgate("admin", "user", "set-password", "root", "--password", "new-root-pw").exit()).isZero();
+
+    User root = withStores(stores -> stores.root());
+    assertThat(Passwords.matches("new-root-pw", root.passwordHash())).isTrue();
   }
 
   /** Whether the secret is anywhere in the database: in SQLite's files, or in any stored row. */

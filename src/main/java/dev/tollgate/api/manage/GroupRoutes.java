@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/group} (admins): caller groups with the models they may use and their price ratio.
@@ -23,8 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class GroupRoutes {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final BigDecimal MAX_RATIO = new BigDecimal("1000");
 
   private final GroupRepository groups;
 
@@ -99,17 +96,11 @@ public final class GroupRoutes {
   /** A group from the body; fields left out keep {@code current}'s values (or defaults for a new one). */
   private static Group parse(JsonNode body, String name, Group current) {
     UserJson.onlyFields(body, Set.of("name", "description", "models", "priceRatio"));
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw Problem.invalid("'name' must be 1 to 64 characters from A-Z, a-z, 0-9, '-' and '_'");
-    }
     if (current != null && UserJson.text(body, "name") != null && !name.equals(UserJson.text(body, "name"))) {
       throw Problem.invalid("a group cannot be renamed; create another and move its users");
     }
     String description = body.has("description") ? UserJson.text(body, "description")
         : current == null ? null : current.description();
-    if (description != null && description.length() > 255) {
-      throw Problem.invalid("'description' must have at most 255 characters");
-    }
     Set<String> models = body.has("models") ? orEmpty(UserJson.stringSet(body, "models"))
         : current == null ? Set.of() : current.models();
     BigDecimal ratio = body.has("priceRatio") ? ratio(body.get("priceRatio"))
@@ -121,12 +112,14 @@ public final class GroupRoutes {
     return values == null ? Set.of() : values;
   }
 
-  /** A ratio from 0 to 1000, as a JSON number or a decimal string ("0.8"). */
+  /** A ratio as a JSON number or a decimal string ("0.8"); {@link Group} checks its bounds. */
   private static BigDecimal ratio(JsonNode value) {
     try {
-      BigDecimal ratio = value.isNumber() ? value.decimalValue() : value.isTextual() ? new BigDecimal(value.asText().strip()) : null;
-      if (ratio != null && ratio.signum() >= 0 && ratio.compareTo(MAX_RATIO) <= 0) {
-        return ratio.stripTrailingZeros();
+      if (value.isNumber()) {
+        return value.decimalValue();
+      }
+      if (value.isTextual()) {
+        return new BigDecimal(value.asText().strip());
       }
     } catch (NumberFormatException ignored) {
       // answered below
