@@ -289,7 +289,7 @@ public final class App implements AutoCloseable {
     public static Stores open(Database database, TollgateConfig config, Clock clock) {
       Sql sql = new Sql(database.dataSource());
       SettingsRepository settings = new SettingsRepository(sql, clock);
-      SecretBox secrets = SecretBox.fromConfig(config, encryptedSecretsStored(sql, settings));
+      SecretBox secrets = SecretBox.fromConfig(config, ChannelRepository.holdsSecrets(sql));
       ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
       ChannelRepository channels = new ChannelRepository(sql, secrets, clock);
       channels.verifySecretKey(); // a wrong key stops the start, not every request later
@@ -301,11 +301,6 @@ public final class App implements AutoCloseable {
       AccountService accounts = new AccountService(users, groups, sessions, new LoginThrottle(clock), accountConfig);
       return new Stores(sql, secrets, keys, channels, new KeyService(keys, accountConfig.keyPrefix()), users, groups,
           root, accounts);
-    }
-
-    /** Anything stored encrypted (channel keys, the session secret): a new secret key would not open it. */
-    private static boolean encryptedSecretsStored(Sql sql, SettingsRepository settings) {
-      return ChannelRepository.holdsSecrets(sql) || settings.find(AccountBootstrap.SESSION_SECRET).isPresent();
     }
 
     public StoredCallers callers() {

@@ -1,5 +1,6 @@
 package dev.tollgate.account;
 
+import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.SecretBox;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Sql;
@@ -63,12 +64,22 @@ public final class AccountBootstrap {
     if (config.jwtSecret() != null) {
       return Sessions.withSecret(config.jwtSecret(), clock, validity);
     }
-    String sealed = settings.findOrCreate(SESSION_SECRET, () -> {
-      byte[] fresh = new byte[48];
-      RANDOM.nextBytes(fresh);
-      return box.encrypt(Base64.getEncoder().encodeToString(fresh));
-    });
-    return new Sessions(Base64.getDecoder().decode(box.decrypt(sealed)), clock, validity);
+    String sealed = settings.findOrCreate(SESSION_SECRET, () -> newSealedSecret(box));
+    try {
+      return new Sessions(Base64.getDecoder().decode(box.decrypt(sealed)), clock, validity);
+    } catch (ConfigException sealedWithAnotherKey) {
+      // Unlike channel keys, this secret can be replaced: the only loss is that everyone logs in again.
+      LOG.warn("the stored session secret was encrypted with another secret key; made a new one (users must log in again)");
+      String fresh = newSealedSecret(box);
+      settings.put(SESSION_SECRET, fresh);
+      return new Sessions(Base64.getDecoder().decode(box.decrypt(fresh)), clock, validity);
+    }
+  }
+
+  private static String newSealedSecret(SecretBox box) {
+    byte[] fresh = new byte[48];
+    RANDOM.nextBytes(fresh);
+    return box.encrypt(Base64.getEncoder().encodeToString(fresh));
   }
 
   private static String randomPassword() {

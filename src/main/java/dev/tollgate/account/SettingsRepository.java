@@ -20,6 +20,13 @@ public final class SettingsRepository {
     return sql.one("SELECT value FROM settings WHERE name = ?", row -> row.getString(1), name);
   }
 
+  /** Replaces a stored value. */
+  public void put(String name, String value) {
+    if (sql.update("UPDATE settings SET value = ?, updated_at = ? WHERE name = ?", value, clock.millis(), name) == 0) {
+      sql.update("INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)", name, value, clock.millis());
+    }
+  }
+
   /**
    * The stored value, or {@code made} stored now. Replicas starting together race here: the
    * primary key lets one insert win, and every one of them reads back the winner's value.

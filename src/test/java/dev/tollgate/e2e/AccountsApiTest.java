@@ -2,6 +2,10 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.tollgate.config.TollgateConfig;
@@ -12,7 +16,13 @@ import dev.tollgate.testing.ManagementClient.Reply;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
 import dev.tollgate.testing.UsesDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +43,13 @@ class AccountsApiTest {
   static TestGateway gateway;
   static ManagementClient api;
 
+  static ListAppender<ILoggingEvent> logs;
+
   @BeforeAll
   static void start() {
+    logs = new ListAppender<>();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
     gateway.addChannel(upstream.baseUrl(), List.of("mock-text"), Map.of());
@@ -43,6 +58,7 @@ class AccountsApiTest {
 
   @AfterAll
   static void stop() {
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     gateway.close();
     upstream.close();
   }
@@ -278,6 +294,45 @@ class AccountsApiTest {
     assertThat(self.status()).isEqualTo(200);
     assertThat(self.body().path("username").asText()).isEqualTo("root");
     assertThat(self.body().path("role").asText()).isEqualTo("root");
+  }
+
+  @Test
+  void aGeneratedRootPasswordIsPrintedOnceOnStandardOutputAndNeverLogged(@TempDir Path otherDir) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    TestGateway generated;
+    try {
+      generated = TestGateway.start(otherDir, c -> c.withAccounts(c.accounts().withRootPassword(null)));
+    } finally {
+      System.setOut(original);
+    }
+    try (generated) {
+      Matcher line = Pattern.compile("with the password: (\\S+)").matcher(printed.toString(StandardCharsets.UTF_8));
+      assertThat(line.find()).as(printed.toString(StandardCharsets.UTF_8)).isTrue();
+      String password = line.group(1);
+      assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+      assertThat(generated.login("root", password)).isNotBlank();
+      assertThat(logLines()).noneMatch(l -> l.contains(password));
+    }
+  }
+
+  @Test
+  void noLogLineHoldsAPasswordAHashOrASession() {
+    String name = unique("quiet");
+    String token = api.register(name, "logged-never-pw");
+    api.call("POST", "/api/user/login", ManagementClient.json("username", name, "password", "wrong-logged-never"), null);
+    api.call("POST", "/api/user/register", "{\"username\":\"" + name + "\",\"password\":\"logged-never-pw\"}", null);
+    api.call("POST", "/api/user/register", "{\"username\":1,\"password\":\"logged-never-pw\"", null);
+    api.call("PUT", "/api/user/self", "{\"password\":\"logged-never-new\",\"currentPassword\":\"logged-never-pw\"}", token);
+
+    assertThat(logs.list).as("the capture works").isNotEmpty();
+    assertThat(logLines()).noneMatch(l -> l.contains("logged-never") || l.contains(token) || l.contains("$argon2"));
+  }
+
+  private static List<String> logLines() {
+    return logs.list.stream().map(event -> event.getFormattedMessage()
+        + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
   }
 
   @Test
