@@ -161,9 +161,9 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
           clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, userRoutes, groupRoutes, new ChannelAdminRoutes(
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, new ChannelAdminRoutes(
           loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts),
-          channelHealth));
+          channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
     };
 

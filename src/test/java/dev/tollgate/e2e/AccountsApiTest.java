@@ -2,14 +2,11 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.testing.Http;
+import dev.tollgate.testing.LogCapture;
 import dev.tollgate.testing.ManagementClient;
 import dev.tollgate.testing.TestDatabase;
 import dev.tollgate.testing.ManagementClient.Reply;
@@ -22,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +39,11 @@ class AccountsApiTest {
   static TestGateway gateway;
   static ManagementClient api;
 
-  static ListAppender<ILoggingEvent> logs;
+  static LogCapture logs;
 
   @BeforeAll
   static void start() {
-    logs = new ListAppender<>();
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    logs = LogCapture.start();
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
     gateway.addChannel(upstream.baseUrl(), List.of("mock-text"), Map.of());
@@ -58,7 +52,7 @@ class AccountsApiTest {
 
   @AfterAll
   static void stop() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    logs.close();
     gateway.close();
     upstream.close();
   }
@@ -313,7 +307,7 @@ class AccountsApiTest {
       String password = line.group(1);
       assertThat(password).hasSizeGreaterThanOrEqualTo(16);
       assertThat(generated.login("root", password)).isNotBlank();
-      assertThat(logLines()).noneMatch(l -> l.contains(password));
+      assertThat(logs.lines()).noneMatch(l -> l.contains(password));
     }
   }
 
@@ -326,13 +320,8 @@ class AccountsApiTest {
     api.call("POST", "/api/user/register", "{\"username\":1,\"password\":\"logged-never-pw\"", null);
     api.call("PUT", "/api/user/self", "{\"password\":\"logged-never-new\",\"currentPassword\":\"logged-never-pw\"}", token);
 
-    assertThat(logs.list).as("the capture works").isNotEmpty();
-    assertThat(logLines()).noneMatch(l -> l.contains("logged-never") || l.contains(token) || l.contains("$argon2"));
-  }
-
-  private static List<String> logLines() {
-    return logs.list.stream().map(event -> event.getFormattedMessage()
-        + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
+    assertThat(logs.lines()).as("the capture works").isNotEmpty();
+    assertThat(logs.lines()).noneMatch(l -> l.contains("logged-never") || l.contains(token) || l.contains("$argon2"));
   }
 
   @Test

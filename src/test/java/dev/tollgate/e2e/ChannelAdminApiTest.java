@@ -2,15 +2,11 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.testing.Http;
+import dev.tollgate.testing.LogCapture;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
 import dev.tollgate.testing.UsesDatabase;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The channel admin API as raw HTTP: CRUD, keys never shown, auth, bad input, trying a channel, effect within 1 s. */
 @UsesDatabase
@@ -46,18 +41,11 @@ class ChannelAdminApiTest {
   static String api;
   /** Every admin response body this class saw, to look for keys in. */
   static final List<String> bodies = new CopyOnWriteArrayList<>();
-  static ListAppender<ILoggingEvent> logs;
-  static Logger tollgateLogger;
-  static Level tollgateLevel;
+  static LogCapture logs;
 
   @BeforeAll
   static void start() {
-    logs = new ListAppender<>();
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    tollgateLogger = (Logger) LoggerFactory.getLogger("dev.tollgate");
-    tollgateLevel = tollgateLogger.getLevel();
-    tollgateLogger.setLevel(Level.DEBUG); // the most a log could say
+    logs = LogCapture.start();
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
     api = gateway.baseUrl() + "/api/channel";
@@ -67,8 +55,7 @@ class ChannelAdminApiTest {
   static void stop() {
     gateway.close();
     upstream.close();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    tollgateLogger.setLevel(tollgateLevel);
+    logs.close();
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String token) {
@@ -322,10 +309,8 @@ class ChannelAdminApiTest {
     for (String body : bodies) {
       assertThat(body).doesNotContain(KEY_A).doesNotContain(KEY_B);
     }
-    assertThat(logs.list).as("the capture works").isNotEmpty();
-    for (ILoggingEvent event : logs.list) {
-      String line = event.getFormattedMessage()
-          + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+    assertThat(logs.lines()).as("the capture works").isNotEmpty();
+    for (String line : logs.lines()) {
       assertThat(line).doesNotContain(KEY_A).doesNotContain(KEY_B);
     }
   }

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * the event loop; every change reloads the channel catalog at once, so requests see it before the
  * answer is sent (other nodes within their one-second poll).
  */
-public final class ChannelAdminRoutes {
+public final class ChannelAdminRoutes implements ManagementRoutes {
 
   private final Vertx vertx;
   private final ChannelRepository channels;
@@ -45,7 +45,9 @@ public final class ChannelAdminRoutes {
     this.health = health;
   }
 
+  @Override
   public void mount(Router router, BodyHandler body) {
+    router.route("/api/channel*").handler(ManagementAuth::adminOnly);
     router.get("/api/channel").handler(answering(this::list));
     router.post("/api/channel").handler(body).handler(answering(this::create));
     router.get("/api/channel/:id").handler(answering(this::one));

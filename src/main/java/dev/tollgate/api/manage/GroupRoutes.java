@@ -20,8 +20,7 @@ import java.util.Set;
  * {@code /api/group} (admins): caller groups with the models they may use and their price ratio.
  * Changes reach the relay within a second (keys re-read their owner's group on that cadence).
  */
-public final class GroupRoutes {
-
+public final class GroupRoutes implements ManagementRoutes {
 
   private final GroupRepository groups;
 
@@ -29,7 +28,8 @@ public final class GroupRoutes {
     this.groups = groups;
   }
 
-  void mount(Router router, BodyHandler body) {
+  @Override
+  public void mount(Router router, BodyHandler body) {
     router.route("/api/group*").handler(ManagementAuth::adminOnly);
     router.get("/api/group").handler(answering(this::list));
     router.post("/api/group").handler(body).handler(answering(this::create));

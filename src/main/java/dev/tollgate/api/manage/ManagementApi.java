@@ -2,6 +2,7 @@ package dev.tollgate.api.manage;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
  * The management API under {@code /api/}: every route behind {@link ManagementAuth} (open ones
@@ -10,22 +11,17 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class ManagementApi {
 
   private final ManagementAuth auth;
-  private final UserRoutes users;
-  private final GroupRoutes groups;
-  private final ChannelAdminRoutes channels;
+  private final List<ManagementRoutes> resources;
 
-  public ManagementApi(ManagementAuth auth, UserRoutes users, GroupRoutes groups, ChannelAdminRoutes channels) {
+  public ManagementApi(ManagementAuth auth, List<ManagementRoutes> resources) {
     this.auth = auth;
-    this.users = users;
-    this.groups = groups;
-    this.channels = channels;
+    this.resources = List.copyOf(resources);
   }
 
   public void mount(Router router, BodyHandler body) {
     auth.mount(router);
-    users.mount(router, body);
-    groups.mount(router, body);
-    router.route("/api/channel*").handler(ManagementAuth::adminOnly);
-    channels.mount(router, body);
+    for (ManagementRoutes resource : resources) {
+      resource.mount(router, body);
+    }
   }
 }

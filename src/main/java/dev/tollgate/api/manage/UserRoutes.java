@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code /api/user}: registration, login and the caller's own account for everyone; listing,
  * creating, changing, disabling and deleting users for admins.
  */
-public final class UserRoutes {
+public final class UserRoutes implements ManagementRoutes {
 
   private static final String USER_ID = "/api/user/(?<id>[0-9]+)";
 
@@ -33,7 +33,8 @@ public final class UserRoutes {
     this.admin = admin;
   }
 
-  void mount(Router router, BodyHandler body) {
+  @Override
+  public void mount(Router router, BodyHandler body) {
     router.post("/api/user/register").handler(body).handler(answering(this::register));
     router.post("/api/user/login").handler(body).handler(answering(this::login));
     router.get("/api/user/self").handler(answering(this::self));
