@@ -69,10 +69,12 @@ final class ConvertedStreamRelay {
       onEvent(new StreamEvent.Error(GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream stream could not be read")));
       call.cancel();
     }
-    flush();
     if (ended) {
-      end();
-    } else if (client.writeQueueFull()) {
+      end(); // the last events go out with the response's end, in one write
+      return;
+    }
+    flush();
+    if (client.writeQueueFull()) {
       upstream.pause();
     }
   }
@@ -109,7 +111,10 @@ final class ConvertedStreamRelay {
     }
   }
 
-  /** Writes what the encoder made of the chunk: whole events only, so a keepalive may follow. */
+  /**
+   * Writes what the encoder made of the chunk: whole events only, so a keepalive may follow. The
+   * stream's last events are not flushed here but sent with its end (see {@link #end()}).
+   */
   private void flush() {
     if (out != null && !client.closed()) {
       client.write(out);
@@ -134,7 +139,6 @@ final class ConvertedStreamRelay {
       onEvent(new StreamEvent.Error(GatewayError.of(ErrorCode.UPSTREAM_ERROR,
           "the upstream closed the stream before the answer was complete")));
     }
-    flush();
     end();
   }
 
@@ -148,7 +152,6 @@ final class ConvertedStreamRelay {
           ? GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "the upstream went silent mid-answer")
           : GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed mid-answer")));
     }
-    flush();
     end();
   }
 
@@ -163,8 +166,13 @@ final class ConvertedStreamRelay {
         finish == null || finish.usage() == null ? null : Usage.of(finish.usage()),
         true, generated::tokens);
     if (!client.closed()) {
-      client.end();
+      if (out == null) {
+        client.end();
+      } else {
+        client.end(out);
+      }
     }
+    out = null;
     if (finish == null) {
       call.cancel(); // ended by an error: stop whatever the upstream still sends
     }
