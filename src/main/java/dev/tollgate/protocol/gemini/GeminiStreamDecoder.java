@@ -94,7 +94,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
     }
     byte[] data = event.dataBytes();
     int length = event.dataLength();
-    if (GeminiTextChunk.mayBePlain(data, length) && event.dataIsUtf8() && textChunk(data, length)) {
+    if (event.dataIsUtf8() && textChunk(data, length)) {
       return; // the bulk of every stream: read from the bytes, no String, no tree
     }
     String json = event.data();
@@ -104,7 +104,7 @@ final class GeminiStreamDecoder implements ChatCodec.StreamDecoder {
   }
 
   private void chunk(String data, Consumer<StreamEvent> out) {
-    if (GeminiTextChunk.mayBePlain(data) && textChunk(data)) {
+    if (textChunk(data)) {
       return;
     }
     JsonNode root = GeminiJson.readOrNull(data);

@@ -2,7 +2,6 @@ package dev.tollgate.protocol.gemini;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.canonical.TokenUsage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,40 +10,19 @@ import java.util.List;
 /**
  * The chunk that makes up nearly every Gemini stream, read with a streaming parser instead of a
  * tree: responseId and modelVersion, the usage, candidate 0's text parts and finish reason. {@link
- * #read} says false for any other shape; the tree path then reads the chunk.
+ * #read} says false for any other shape (calls, thoughts, media, errors, prompt feedback,
+ * snake_case fields); the tree path then reads the chunk. Deciding by the fields as they are
+ * parsed, not by scanning the bytes for markers first, reads each chunk once.
  *
  * <p>One per decoder, refilled by every chunk: the fields hold the last chunk read.
  */
 final class GeminiTextChunk {
-
-  /** What only the tree path reads: calls, thoughts, media, errors, feedback, snake_case fields. */
-  private static final String[] NOT_PLAIN = {
-    "\"functionCall\"", "\"thought", "\"error\"", "\"promptFeedback\"", "\"inlineData\"", "\"fileData\"",
-    "\"executableCode\"", "\"codeExecutionResult\"", "_"
-  };
 
   String id;
   String model;
   TokenUsage usage;
   String reason;
   final List<String> texts = new ArrayList<>(1);
-
-  /** Text parts only: none of {@link #NOT_PLAIN} anywhere in the chunk. */
-  static boolean mayBePlain(String json) {
-    for (String marker : NOT_PLAIN) {
-      if (json.contains(marker)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final JsonScan.Markers NOT_PLAIN_MARKERS = new JsonScan.Markers(NOT_PLAIN);
-
-  /** {@link #mayBePlain(String)} over the first {@code length} bytes of UTF-8 JSON, in one pass. */
-  static boolean mayBePlain(byte[] json, int length) {
-    return NOT_PLAIN_MARKERS.find(json, 0, length) < 0;
-  }
 
   /**
    * Reads a whole chunk; false, with the fields in any state, when it is not a plain text chunk.
@@ -70,13 +48,24 @@ final class GeminiTextChunk {
             return false;
           }
           usage = usage(parser);
+          if (usage == null) {
+            return false;
+          }
         }
         case "candidates" -> {
           if (value != JsonToken.START_ARRAY || !candidates(parser)) {
             return false;
           }
         }
-        default -> parser.skipChildren();
+        case "error", "promptFeedback" -> {
+          return false;
+        }
+        default -> {
+          if (!ignorable(field)) {
+            return false;
+          }
+          parser.skipChildren();
+        }
       }
     }
     return true;
@@ -103,7 +92,12 @@ final class GeminiTextChunk {
               return false;
             }
           }
-          default -> parser.skipChildren();
+          default -> {
+            if (!ignorable(name)) {
+              return false;
+            }
+            parser.skipChildren();
+          }
         }
       }
     }
@@ -116,6 +110,9 @@ final class GeminiTextChunk {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if (!"parts".equals(field)) {
+        if (!ignorable(field)) {
+          return false;
+        }
         parser.skipChildren();
         continue;
       }
@@ -138,7 +135,7 @@ final class GeminiTextChunk {
     return true;
   }
 
-  /** {@code usageMetadata} as {@link GeminiUsage#decode} reads it. */
+  /** {@code usageMetadata} as {@link GeminiUsage#decode} reads it; null when it must read it itself. */
   private static TokenUsage usage(JsonParser parser) throws IOException {
     long prompt = 0;
     long cached = 0;
@@ -153,9 +150,22 @@ final class GeminiTextChunk {
         case "cachedContentTokenCount" -> cached = count;
         case "candidatesTokenCount" -> candidates = count;
         case "thoughtsTokenCount" -> thoughts = count;
-        default -> parser.skipChildren();
+        default -> {
+          if (!ignorable(field)) {
+            return null;
+          }
+          parser.skipChildren();
+        }
       }
     }
     return new TokenUsage(prompt, cached, 0, candidates + thoughts, thoughts);
+  }
+
+  /**
+   * A field this reader may skip. A snake_case name may be the spelling of a field the tree path
+   * reads ({@link GeminiFields#get} accepts both), so it sends the chunk there.
+   */
+  private static boolean ignorable(String field) {
+    return field.indexOf('_') < 0;
   }
 }

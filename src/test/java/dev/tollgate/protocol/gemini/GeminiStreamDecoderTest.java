@@ -154,4 +154,42 @@ class GeminiStreamDecoderTest {
 
     assertThat(events.get(events.size() - 1)).isEqualTo(new StreamEvent.Finish(FinishReason.STOP, null));
   }
+
+  @Test
+  void textThatQuotesFieldNamesIsText() {
+    List<StreamEvent> events = decode("""
+        data: {"candidates":[{"content":{"parts":[{"text":"a \\"functionCall\\" or \\"error\\": my_var"}]},"finishReason":"STOP"}]}
+
+        """);
+
+    assertThat(events).contains(new StreamEvent.TextDelta("a \"functionCall\" or \"error\": my_var"));
+    assertThat(events.get(events.size() - 1)).isEqualTo(new StreamEvent.Finish(FinishReason.STOP, null));
+  }
+
+  @Test
+  void snakeCaseFieldsAreReadAsTheirCamelCaseSpelling() {
+    List<StreamEvent> events = decode("""
+        data: {"response_id":"s","candidates":[{"content":{"parts":[{"text":"Hi"}]}}],"usage_metadata":{"prompt_token_count":4}}
+
+        data: {"candidates":[{"content":{"parts":[{"text":"!"}]},"finish_reason":"MAX_TOKENS"}],"usageMetadata":{"promptTokenCount":4,"candidates_token_count":9}}
+
+        """);
+
+    assertThat(events).containsExactly(
+        new StreamEvent.Start("s", null, new TokenUsage(4, 0, 0, 0, 0)),
+        new StreamEvent.TextDelta("Hi"),
+        new StreamEvent.TextDelta("!"),
+        new StreamEvent.Finish(FinishReason.LENGTH, new TokenUsage(4, 0, 0, 9, 0)));
+  }
+
+  @Test
+  void aTextPartWithAThoughtSignatureKeepsTheSignature() {
+    List<StreamEvent> events = decode("""
+        data: {"candidates":[{"content":{"parts":[{"text":"Hi","thoughtSignature":"c2ln"}]},"finishReason":"STOP"}]}
+
+        """);
+
+    assertThat(events).contains(new StreamEvent.TextDelta("Hi"), new StreamEvent.ThinkingDelta(null, "c2ln", "gemini"));
+    assertThat(events.get(events.size() - 1)).isEqualTo(new StreamEvent.Finish(FinishReason.STOP, null));
+  }
 }
