@@ -114,11 +114,17 @@ public final class UserRepository {
   public void creditQuota(long id, long amount, String kind, String reason, Long actorId) {
     long now = clock.millis();
     sql.inTransaction(tx -> {
-      tx.update("UPDATE users SET quota = quota + ?, updated_at = ? WHERE id = ?", amount, now, id);
-      tx.update("INSERT INTO quota_journal (user_id, kind, amount, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          id, kind, amount, reason, actorId, now);
+      creditQuota(tx, id, amount, kind, reason, actorId, now);
       return null;
     });
+  }
+
+  /** {@link #creditQuota(long, long, String, String, Long)} inside a caller's transaction. */
+  public static void creditQuota(Sql.Transaction tx, long id, long amount, String kind, String reason, Long actorId,
+      long now) throws SQLException {
+    tx.update("UPDATE users SET quota = quota + ?, updated_at = ? WHERE id = ?", amount, now, id);
+    tx.update("INSERT INTO quota_journal (user_id, kind, amount, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        id, kind, amount, reason, actorId, now);
   }
 
   public List<QuotaChange> quotaJournal(long userId, int limit) {

@@ -22,7 +22,8 @@ public record TollgateConfig(
     List<ChannelDecl> channels,
     List<KeyDecl> keys,
     Admin admin,
-    Accounts accounts) {
+    Accounts accounts,
+    Billing billing) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -37,10 +38,11 @@ public record TollgateConfig(
     keys = keys == null ? List.of() : List.copyOf(keys);
     admin = admin == null ? Admin.defaults() : admin;
     accounts = accounts == null ? Accounts.defaults() : accounts;
+    billing = billing == null ? Billing.defaults() : billing;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // Copies with one part replaced: callers (tests, the CLI) change what they need by name
@@ -48,42 +50,47 @@ public record TollgateConfig(
 
   public TollgateConfig withServer(Server value) {
     return new TollgateConfig(value, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withDatabase(Database value) {
     return new TollgateConfig(server, value, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withUpstream(Upstream value) {
     return new TollgateConfig(server, database, value, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withRouting(Routing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, value, dataDir, secretKey,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withDataDir(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, value, secretKey,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withSecretKey(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, value,
-        channels, keys, admin, accounts);
+        channels, keys, admin, accounts, billing);
   }
 
   public TollgateConfig withAdmin(Admin value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, value, accounts);
+        channels, keys, value, accounts, billing);
   }
 
   public TollgateConfig withAccounts(Accounts value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, value);
+        channels, keys, admin, value, billing);
+  }
+
+  public TollgateConfig withBilling(Billing value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts, value);
   }
 
   /** Never prints the secret key, the admin token or account secrets. */
@@ -91,7 +98,7 @@ public record TollgateConfig(
   public String toString() {
     return "TollgateConfig[server=" + server + ", database=" + (database.url() == null ? "sqlite (data dir)" : "configured") + ", dataDir=" + dataDir
         + ", secretKey=" + (secretKey == null ? "unset" : "***") + ", channels=" + channels.size()
-        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + "]";
+        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + ", " + billing + "]";
   }
 
   public Path dataPath() {
@@ -313,6 +320,61 @@ public record TollgateConfig(
           + ", sessionDays=" + sessionDays + "]";
     }
   }
+
+  /**
+   * Prices and quota (see {@code billing/}).
+   *
+   * @param freeModels models served without a price, as names or patterns with {@code *} ({@code
+   *     "*"} = every model); any other model without a price is refused, never silently free
+   * @param reserveOutputTokens the most output tokens a request's reservation counts (its {@code
+   *     max_tokens}, or this when it sets none); default 4096
+   * @param reconcileOnStart recompute every account's and key's spent quota from the usage records
+   *     at start (default true)
+   * @param quotaHeaders answer with {@code x-tollgate-quota-remaining} (cents the key may still
+   *     spend); default true
+   * @param prices model prices declared in the file (cents per million tokens), applied at start
+   */
+  public record Billing(
+      List<String> freeModels,
+      Integer reserveOutputTokens,
+      Boolean reconcileOnStart,
+      Boolean quotaHeaders,
+      List<PriceDecl> prices) {
+    public Billing {
+      freeModels = freeModels == null ? List.of() : List.copyOf(freeModels);
+      reserveOutputTokens = reserveOutputTokens == null || reserveOutputTokens <= 0 ? 4096 : reserveOutputTokens;
+      reconcileOnStart = reconcileOnStart == null || reconcileOnStart;
+      quotaHeaders = quotaHeaders == null || quotaHeaders;
+      prices = prices == null ? List.of() : List.copyOf(prices);
+    }
+
+    public static Billing defaults() {
+      return new Billing(null, null, null, null, null);
+    }
+
+    /** Copy with these models served free. */
+    public Billing withFreeModels(List<String> models) {
+      return new Billing(models, reserveOutputTokens, reconcileOnStart, quotaHeaders, prices);
+    }
+
+    /** Copy with these declared prices. */
+    public Billing withPrices(List<PriceDecl> declared) {
+      return new Billing(freeModels, reserveOutputTokens, reconcileOnStart, quotaHeaders, declared);
+    }
+  }
+
+  /**
+   * A model price from the config file, in decimal cents (up to six places) per million tokens;
+   * the unit prices in cents per image, per second of audio and per million characters.
+   */
+  public record PriceDecl(
+      String model,
+      String input,
+      String output,
+      String cachedInput,
+      String image,
+      String audioSecond,
+      String character) {}
 
   /**
    * @param reasoningContent give OpenAI clients the thinking of other protocols' upstreams as

@@ -116,7 +116,9 @@ public final class TestGateway implements AutoCloseable {
         null,
         null,
         new TollgateConfig.Admin(ADMIN_TOKEN),
-        TollgateConfig.Accounts.defaults().withRootPassword(ROOT_PASSWORD));
+        TollgateConfig.Accounts.defaults().withRootPassword(ROOT_PASSWORD),
+        // Every model free unless a test sets prices: tests of other features need no quota.
+        TollgateConfig.Billing.defaults().withFreeModels(List.of("*")));
   }
 
   public App app() {
