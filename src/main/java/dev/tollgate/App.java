@@ -16,6 +16,13 @@ import dev.tollgate.account.KeyService;
 import dev.tollgate.api.GatewayVerticle;
 import dev.tollgate.api.HttpApi;
 import dev.tollgate.api.manage.ManagementApi;
+import dev.tollgate.api.manage.PriceRoutes;
+import dev.tollgate.api.manage.WalletRoutes;
+import dev.tollgate.billing.PriceBook;
+import dev.tollgate.billing.PriceRepository;
+import dev.tollgate.billing.QuotaLedger;
+import dev.tollgate.billing.RedemptionRepository;
+import dev.tollgate.billing.Redemptions;
 import dev.tollgate.api.manage.GroupRoutes;
 import dev.tollgate.api.manage.ManagementAuth;
 import dev.tollgate.api.manage.UserRoutes;
@@ -90,6 +97,8 @@ public final class App implements AutoCloseable {
   private final ExecutorService blocking;
   private final ChannelCatalog catalog;
   private final UsageWriter usageWriter;
+  private final PriceBook prices;
+  private final QuotaLedger ledger = new QuotaLedger(System::nanoTime);
   private final ChannelHealth channelHealth;
   private ChannelProbe probe;
   private final InFlight inFlight = new InFlight();
@@ -103,9 +112,21 @@ public final class App implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.database = Database.open(config);
     this.databaseMonitor = DatabaseMonitor.watching(database).start(1000);
+    PriceRepository priceRepository;
+    UsageRepository usageRepository;
     try {
       this.stores = Stores.open(database, config, clock);
       DeclaredConfig.apply(config, stores);
+      priceRepository = new PriceRepository(stores.sql(), clock);
+      DeclaredConfig.applyPrices(config.billing(), priceRepository);
+      usageRepository = new UsageRepository(stores.sql());
+      if (config.billing().reconcileOnStart()) {
+        int mended = usageRepository.reconcileSpent();
+        if (mended > 0) {
+          LOG.warn("start-up reconciliation: {} accounts and keys had a spent quota other than the sum of their usage records;"
+              + " set to the sum", mended);
+        }
+      }
     } catch (RuntimeException e) { // a missing secret key, a bad declaration: release the pool before failing
       databaseMonitor.close();
       database.close();
@@ -113,7 +134,8 @@ public final class App implements AutoCloseable {
     }
     this.blocking = Executors.newVirtualThreadPerTaskExecutor();
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
-    this.usageWriter = new UsageWriter(new UsageRepository(stores.sql()), config.usage().batchSize(), config.usage().flushIntervalMs());
+    this.prices = new PriceBook(priceRepository, config.billing().freeModels()).start(1000);
+    this.usageWriter = new UsageWriter(usageRepository, config.usage().batchSize(), config.usage().flushIntervalMs());
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
     // request, and extra loops on a small machine only add context switches (bench/: 0.36 → 0.42).
@@ -144,6 +166,10 @@ public final class App implements AutoCloseable {
     ManagementAuth managementAuth = new ManagementAuth(stores.accounts(), stores.users(), config.admin().token());
     UserRoutes userRoutes = new UserRoutes(stores.accounts(), new UserAdministration(stores.users(), stores.accounts()));
     GroupRoutes groupRoutes = new GroupRoutes(stores.groups());
+    PriceRoutes priceRoutes = new PriceRoutes(priceRepository, prices, stores.groups(), catalog);
+    RedemptionRepository redemptionCodes = new RedemptionRepository(stores.sql(), clock);
+    WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
+        usageRepository, clock);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -161,9 +187,9 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
           clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, new ChannelAdminRoutes(
-          loop, stores.channels(), catalog, providers, new ChannelTester(loop, client, providers, codecs, timeouts),
-          channelHealth)));
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, priceRoutes, walletRoutes,
+          new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
+              new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
     };
 
@@ -209,6 +235,14 @@ public final class App implements AutoCloseable {
     return usageWriter;
   }
 
+  public PriceBook prices() {
+    return prices;
+  }
+
+  public QuotaLedger ledger() {
+    return ledger;
+  }
+
   public ChannelCatalog catalog() {
     return catalog;
   }
@@ -252,6 +286,7 @@ public final class App implements AutoCloseable {
       LOG.warn("event loop shutdown: {}", e.toString());
     }
     catalog.close();
+    prices.close();
     boolean flushed = usageWriter.close(60_000);
     LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");
     blocking.shutdown();

@@ -1,5 +1,7 @@
 package dev.tollgate;
 
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.channel.ChannelTimeouts;
 import dev.tollgate.channel.ParamOverrides;
@@ -10,7 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
-/** Applies the channels and keys declared in the config file to the database, at start-up. */
+/** Applies the channels, keys and prices declared in the config file to the database, at start-up. */
 final class DeclaredConfig {
 
   private DeclaredConfig() {}
@@ -33,6 +35,17 @@ final class DeclaredConfig {
             k.name(), k.key(), k.quotaCents(), k.models() == null ? null : new HashSet<>(k.models()), Dates.parse(k.expires()));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("key '" + k.name() + "' in the config file: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static void applyPrices(TollgateConfig.Billing billing, PriceRepository prices) {
+    for (TollgateConfig.PriceDecl p : billing.prices()) {
+      try {
+        prices.put(ModelPrice.ofCents(p.model(), p.input(), p.output(), p.cachedInput(), p.image(), p.audioSecond(),
+            p.character()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("price of '" + p.model() + "' in the config file: " + e.getMessage(), e);
       }
     }
   }

@@ -31,6 +31,33 @@ public record ModelPrice(
     requireNotNegative("characterPrice", perMillionCharacters);
   }
 
+  /**
+   * A price from decimal cents, as people write them (config file, CLI, API): token prices per
+   * million tokens; null for a unit the model is not sold by.
+   *
+   * @throws IllegalArgumentException naming the field that is missing or malformed
+   */
+  public static ModelPrice ofCents(String model, String input, String output, String cachedInput, String image,
+      String audioSecond, String character) {
+    if (input == null || output == null) {
+      throw new IllegalArgumentException("'inputPrice' and 'outputPrice' are required (cents per million tokens; 0 for free)");
+    }
+    return new ModelPrice(model, cents("inputPrice", input), cents("outputPrice", output),
+        cents("cachedInputPrice", cachedInput), cents("imagePrice", image), cents("audioSecondPrice", audioSecond),
+        cents("characterPrice", character));
+  }
+
+  private static Long cents(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Money.parseCents(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + field + "': " + e.getMessage(), e);
+    }
+  }
+
   /** A model sold by tokens only. */
   public static ModelPrice tokens(String model, long input, long output) {
     return new ModelPrice(model, input, output, null, null, null, null);

@@ -74,6 +74,34 @@ public final class UsageRepository {
     return sql.one("SELECT COUNT(*) FROM usage_records", row -> row.getLong(1)).orElse(0L);
   }
 
+  /**
+   * Sets every account's and key's spent quota to the sum of its usage records' costs, the ledger
+   * invariant. Records and the spent quota they move are written in one transaction, so this finds
+   * nothing to mend unless the tables were edited by hand; it is the start-up's proof of that.
+   *
+   * @return how many accounts and keys it corrected
+   */
+  public int reconcileSpent() {
+    return sql.inTransaction(tx ->
+        tx.update("UPDATE users SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.user_id = users.id), 0)"
+                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.user_id = users.id), 0)")
+            + tx.update("UPDATE api_keys SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.key_id = api_keys.id), 0)"
+                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.key_id = api_keys.id), 0)"));
+  }
+
+  /** One UTC day of a user's charges. */
+  public record DailyCharges(Instant day, long requests, long cost) {}
+
+  /** The user's charges per UTC day since {@code since}, newest day first. */
+  public List<DailyCharges> dailyCharges(long userId, Instant since) {
+    // created_at - created_at % day: the day's start, in SQL that all three databases read alike
+    return sql.list("SELECT created_at - created_at % 86400000 AS day, COUNT(*) AS requests, SUM(cost) AS cost"
+            + " FROM usage_records WHERE user_id = ? AND created_at >= ?"
+            + " GROUP BY created_at - created_at % 86400000 ORDER BY day DESC",
+        row -> new DailyCharges(Instant.ofEpochMilli(row.getLong("day")), row.getLong("requests"), row.getLong("cost")),
+        userId, since.toEpochMilli());
+  }
+
   private static UsageRecord map(ResultSet row) throws SQLException {
     Long channel = Sql.nullableLong(row, "channel_id");
     Long firstByte = Sql.nullableLong(row, "first_byte_ms");

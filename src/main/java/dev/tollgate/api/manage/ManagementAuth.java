@@ -24,6 +24,8 @@ public final class ManagementAuth {
   private static final String PRINCIPAL = "tollgate.principal";
   private static final String BEARER = "Bearer ";
   private static final Set<String> OPEN = Set.of("POST /api/user/register", "POST /api/user/login");
+  /** Answered to anyone; a caller who sends a session gets the answer for their account. */
+  private static final Set<String> SESSION_OPTIONAL = Set.of("GET /api/pricing");
 
   private final AccountService accounts;
   private final UserRepository users;
@@ -57,11 +59,12 @@ public final class ManagementAuth {
   }
 
   private void authenticate(RoutingContext rc) {
-    if (isOpen(rc.request().method(), rc.request().path())) {
+    String route = route(rc.request().method(), rc.request().path());
+    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (OPEN.contains(route) || (header == null && SESSION_OPTIONAL.contains(route))) {
       rc.next();
       return;
     }
-    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || header.length() == BEARER.length()) {
       Replies.fail(rc, Problem.unauthenticated(
           "log in first (POST /api/user/login) and send the token as 'Authorization: Bearer <token>'"));
@@ -90,9 +93,10 @@ public final class ManagementAuth {
         });
   }
 
-  private static boolean isOpen(HttpMethod method, String path) {
+  /** "METHOD /path", without a trailing slash. */
+  private static String route(HttpMethod method, String path) {
     String normalised = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-    return OPEN.contains(method.name() + " " + normalised);
+    return method.name() + " " + normalised;
   }
 
   private static byte[] sha256(String text) {
