@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "admin",
     description = "Scripted setup against the configured database (the server may be running).",
-    subcommands = {ChannelCommands.class, KeyCommands.class, UserCommands.class, GroupCommands.class})
+    subcommands = {ChannelCommands.class, KeyCommands.class, UserCommands.class, GroupCommands.class,
+        PriceCommands.class, PriceCommands.Redemption.class})
 final class AdminCommand {
 
   @ParentCommand TollgateCommand root;

@@ -3,6 +3,11 @@ package dev.tollgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.App;
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.PriceRepository;
+import dev.tollgate.billing.RedemptionCode;
+import dev.tollgate.billing.RedemptionRepository;
+import dev.tollgate.billing.Redemptions;
 import dev.tollgate.account.ApiKey;
 import dev.tollgate.account.Passwords;
 import dev.tollgate.account.User;
@@ -333,6 +338,32 @@ class CliTest {
 
     User root = withStores(stores -> stores.root());
     assertThat(Passwords.matches("new-root-pw", root.passwordHash())).isTrue();
+  }
+
+  @Test
+  void pricesAndRedemptionCodesAreManagedFromTheCommandLine() {
+    Run set = tollgate("admin", "price", "set", "gpt-x", "--input", "250", "--output", "1000.5", "--cached-input", "0.000001");
+    assertThat(set.exit()).as(set.err()).isZero();
+    assertThat(tollgate("admin", "price", "set", "gpt-x", "--input", "200", "--output", "800").err()).contains("changed");
+    assertThat(tollgate("admin", "price", "list").out()).contains("gpt-x").contains("200").contains("800");
+    ModelPrice stored = withStores(stores -> new PriceRepository(stores.sql(), Clock.systemUTC()).find("gpt-x").orElseThrow());
+    assertThat(stored).isEqualTo(ModelPrice.tokens("gpt-x", 200_000_000L, 800_000_000L));
+
+    Run tooPrecise = tollgate("admin", "price", "set", "gpt-y", "--input", "0.0000001", "--output", "1");
+    assertThat(tooPrecise.exit()).isEqualTo(2);
+    assertThat(tooPrecise.err()).contains("'inputPrice'").contains("6 decimal places");
+    assertThat(tollgate("admin", "price", "delete", "gpt-x").exit()).isZero();
+    assertThat(tollgate("admin", "price", "delete", "gpt-x").exit()).isEqualTo(1);
+
+    Run codes = tollgate("admin", "redemption", "launch", "--amount", "500", "--count", "3");
+    assertThat(codes.exit()).as(codes.err()).isZero();
+    List<String> printed = codes.out().lines().toList();
+    assertThat(printed).hasSize(3).allMatch(code -> code.startsWith("tgr-"));
+    long userId = withStores(stores -> stores.root().id());
+    RedemptionCode redeemed = withStores(stores ->
+        new Redemptions(new RedemptionRepository(stores.sql(), Clock.systemUTC())).redeem(printed.get(1), userId));
+    assertThat(redeemed.amount()).isEqualTo(Money.centsToMicros(500));
+    assertThat(tollgate("admin", "redemption", "bad", "--amount", "0").err()).contains("'amount'");
   }
 
   /** Whether the secret is anywhere in the database: in SQLite's files, or in any stored row. */
