@@ -54,6 +54,7 @@ import dev.tollgate.relay.LocalThoughtSignatures;
 import dev.tollgate.relay.StreamSettings;
 import dev.tollgate.relay.ThoughtSignatures;
 import dev.tollgate.relay.Metering;
+import dev.tollgate.relay.QuotaGate;
 import dev.tollgate.relay.ModelList;
 import dev.tollgate.relay.UpstreamTimeouts;
 import dev.tollgate.usage.TokenEstimator;
@@ -153,7 +154,10 @@ public final class App implements AutoCloseable {
     Failover failover = new Failover(routing, channelHealth, disabler);
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
-    Metering metering = new Metering(usageWriter, new TokenEstimator());
+    TokenEstimator estimator = new TokenEstimator();
+    Metering metering = new Metering(usageWriter, estimator, ledger);
+    QuotaGate quota = new QuotaGate(prices, ledger, estimator, config.billing().reserveOutputTokens(),
+        config.billing().quotaHeaders());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
     // One store for every event loop: a client's next turn may land on another loop.
@@ -185,8 +189,8 @@ public final class App implements AutoCloseable {
       upstreamClients.add(client);
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
-          loop, client, authentication, router, failover, providers, codecs, images, metering, timeouts, inFlight,
-          clock, signatures, config.protocols().openai().reasoningContent(), streams);
+          loop, client, authentication, router, failover, providers, codecs, images, metering, quota, timeouts,
+          inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
       ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, priceRoutes, walletRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));

@@ -45,16 +45,23 @@ public final class QuotaLedger {
     private final Account account;
     private final KeyBalance key;
     private final long amount;
+    private final long remaining;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Reserved(Account account, KeyBalance key, long amount) {
+    private Reserved(Account account, KeyBalance key, long amount, long remaining) {
       this.account = account;
       this.key = key;
       this.amount = amount;
+      this.remaining = remaining;
     }
 
     public long amount() {
       return amount;
+    }
+
+    /** What the key may still spend (its limit, else the account's) with this reservation set aside. */
+    public long remaining() {
+      return remaining;
     }
   }
 
@@ -105,7 +112,7 @@ public final class QuotaLedger {
     }
     account.reserved += amount;
     key.reserved += amount;
-    return new Reserved(account, key, amount);
+    return new Reserved(account, key, amount, Math.min(account.left(), key.left()));
   }
 
   /**

@@ -58,6 +58,7 @@ public final class ChatRelay {
   private final Codecs codecs;
   private final ImageFetcher images;
   private final Metering metering;
+  private final QuotaGate quota;
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
   private final Clock clock;
@@ -75,6 +76,7 @@ public final class ChatRelay {
       Codecs codecs,
       ImageFetcher images,
       Metering metering,
+      QuotaGate quota,
       UpstreamTimeouts timeouts,
       InFlight inFlight,
       Clock clock,
@@ -90,6 +92,7 @@ public final class ChatRelay {
     this.codecs = codecs;
     this.images = images;
     this.metering = metering;
+    this.quota = quota;
     this.timeouts = timeouts;
     this.inFlight = inFlight;
     this.clock = clock;
@@ -107,12 +110,16 @@ public final class ChatRelay {
       return;
     }
     Runnable exit = once(inFlight::exit);
-    response.endHandler(v -> exit.run());
+    response.endHandler(v -> {
+      exit.run();
+      metering.releaseUnsettled(cx);
+    });
     response.closeHandler(v -> {
       exit.run();
       if (cx.clientGone != null) {
         cx.clientGone.run();
       }
+      metering.releaseUnsettled(cx); // after clientGone: what was generated is charged first
     });
 
     authentication.authenticate(rc.request())
@@ -135,6 +142,15 @@ public final class ChatRelay {
       reject(rc, cx, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
           "the model '" + cx.request.model() + "' is not served by any channel"));
       return;
+    }
+    GatewayError refused = quota.admit(cx);
+    if (refused != null) {
+      reject(rc, cx, refused);
+      return;
+    }
+    String remaining = quota.remainingHeader(cx);
+    if (remaining != null) {
+      rc.response().putHeader(QuotaGate.REMAINING_HEADER, remaining);
     }
     cx.attempts = failover.start(candidates, cx.startNanos);
     attempt(rc, cx, null);
@@ -166,9 +182,6 @@ public final class ChatRelay {
     java.util.Optional<String> refusal = cx.key.refusal(cx.request.model());
     if (refusal.isPresent()) {
       return GatewayError.of(ErrorCode.FORBIDDEN, refusal.get());
-    }
-    if (cx.key.key().quotaExhausted()) {
-      return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, "the API key's quota is used up");
     }
     return null;
   }

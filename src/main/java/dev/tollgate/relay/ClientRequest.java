@@ -26,6 +26,7 @@ public final class ClientRequest {
   private final Map<String, String> sameProtocolHeaders;
   private final Supplier<ChatRequest> decode;
   private final Supplier<PromptText> promptText;
+  private final Integer maxOutputTokens;
   private ChatRequest canonical;
   private Future<ChatRequest> inlined;
 
@@ -35,7 +36,7 @@ public final class ClientRequest {
   private ClientRequest(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean jsonArray,
       boolean reasoningText, PassthroughBody passthrough, Passthrough meter, Map<String, String> sameProtocolHeaders,
-      Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
+      Supplier<ChatRequest> decode, Supplier<PromptText> promptText, Integer maxOutputTokens) {
     this.protocol = protocol;
     this.model = model;
     this.stream = stream;
@@ -47,6 +48,7 @@ public final class ClientRequest {
     this.sameProtocolHeaders = Map.copyOf(sameProtocolHeaders);
     this.decode = decode;
     this.promptText = promptText;
+    this.maxOutputTokens = maxOutputTokens;
   }
 
   /**
@@ -54,12 +56,14 @@ public final class ClientRequest {
    *
    * @param reasoningText the client opted in to reasoning text in converted answers (see {@link
    *     dev.tollgate.protocol.ChatCodec.AnswerOptions})
+   * @param maxOutputTokens the most output the client asked for, or null
    */
   static ClientRequest passable(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean reasoningText,
-      PassthroughBody body, Passthrough meter, Supplier<ChatRequest> decode, Supplier<PromptText> promptText) {
-    return new ClientRequest(
-        protocol, model, stream, clientWantsUsage, false, reasoningText, body, meter, Map.of(), decode, promptText);
+      PassthroughBody body, Passthrough meter, Supplier<ChatRequest> decode, Supplier<PromptText> promptText,
+      Integer maxOutputTokens) {
+    return new ClientRequest(protocol, model, stream, clientWantsUsage, false, reasoningText, body, meter, Map.of(),
+        decode, promptText, maxOutputTokens);
   }
 
   /**
@@ -73,7 +77,7 @@ public final class ClientRequest {
       Map<String, String> sameProtocolHeaders) {
     ClientRequest request = new ClientRequest(
         protocol, canonical.model(), canonical.stream(), true, jsonArray, false, body, meter, sameProtocolHeaders,
-        () -> canonical, () -> CanonicalText.prompt(canonical));
+        () -> canonical, () -> CanonicalText.prompt(canonical), canonical.maxOutputTokens());
     request.canonical = canonical;
     return request;
   }
@@ -125,6 +129,11 @@ public final class ClientRequest {
 
   PromptText promptText() {
     return promptText.get();
+  }
+
+  /** The most output tokens the client asked for, or null when it set no limit. */
+  Integer maxOutputTokens() {
+    return maxOutputTokens;
   }
 
   /** The canonical request with image URLs fetched into bytes, fetched once however many channels are tried. */

@@ -6,21 +6,26 @@ import dev.tollgate.protocol.openai.OpenAiPromptText;
 import dev.tollgate.usage.TokenEstimator;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageWriter;
+import dev.tollgate.billing.QuotaLedger;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
  * Turns the end of a request into exactly one usage record, with the upstream's token counts or,
- * when it gave none, an estimate marked as such.
+ * when it gave none, an estimate marked as such — and settles its reservation: the usage is
+ * charged at the request's price and ratio, the rest of the reservation released.
  */
 public final class Metering {
 
   private final UsageWriter writer;
   private final TokenEstimator estimator;
+  private final QuotaLedger ledger;
 
-  public Metering(UsageWriter writer, TokenEstimator estimator) {
+  public Metering(UsageWriter writer, TokenEstimator estimator, QuotaLedger ledger) {
     this.writer = writer;
     this.estimator = estimator;
+    this.ledger = ledger;
   }
 
   TokenEstimator estimator() {
@@ -54,6 +59,12 @@ public final class Metering {
       prompt = 0; // refused, or failed upstream: nothing was generated, nothing is owed
       completion = 0;
     }
+    int cached = usage == null ? 0 : usage.cachedTokens();
+    Charging charging = cx.charging == null ? Charging.FREE : cx.charging;
+    long cost = charging.cost(new Usage(prompt, completion, cached, 0), BigDecimal.ONE);
+    QuotaLedger.Settled settled = charging.reservation() == null
+        ? new QuotaLedger.Settled(0, 0, 0)
+        : ledger.settle(charging.reservation(), cost);
     writer.submit(
         new UsageRecord(
             cx.requestId,
@@ -70,7 +81,23 @@ public final class Metering {
             cx.elapsedMillis(),
             status,
             error == null ? null : error.wireName(),
-            cx.attempts == null ? List.of() : cx.attempts.close()));
+            cx.attempts == null ? List.of() : cx.attempts.close(),
+            cx.key.userId(),
+            cached,
+            settled.charged(),
+            settled.shortfall(),
+            charging.free() ? null : new UsageRecord.Prices(charging.price().input(), charging.price().output(),
+                charging.price().cachedInput(), charging.ratio().toPlainString())));
+  }
+
+  /**
+   * Gives back a reservation the request still holds, for paths that end without a record (the
+   * record settles it otherwise). Safe to call after the record: settling twice is a no-op.
+   */
+  void releaseUnsettled(RelayContext cx) {
+    if (cx.charging != null && cx.charging.reservation() != null) {
+      ledger.release(cx.charging.reservation());
+    }
   }
 
   /** For answers whose completion cannot be counted (nothing generated, or usage expected). */

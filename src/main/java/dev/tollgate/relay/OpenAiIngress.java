@@ -57,7 +57,8 @@ final class OpenAiIngress implements Ingress {
         () -> {
           OpenAiPromptText.PromptText text = OpenAiPromptText.of(body, facts.bodyStart());
           return new ClientRequest.PromptText(text.text(), text.messages());
-        });
+        },
+        facts.maxOutputTokens());
   }
 
   private boolean reasoningText(RoutingContext rc) {

@@ -10,6 +10,11 @@ import java.util.List;
  * @param firstByteMs milliseconds until the upstream's first byte, or null when none came
  * @param errorCode the product error code, or null on success
  * @param attempts every upstream call the request made, in order; the tokens are the last one's
+ * @param userId the account the key belongs to
+ * @param cachedTokens prompt tokens read from a cache (part of promptTokens)
+ * @param cost micro-cents charged: exactly what was taken from the key and the account
+ * @param chargeShortfall micro-cents the usage was worth beyond what the account had left (not taken)
+ * @param prices the prices and ratio charged, or null for a model served free
  */
 public record UsageRecord(
     String requestId,
@@ -26,11 +31,22 @@ public record UsageRecord(
     int totalMs,
     int status,
     String errorCode,
-    List<Attempt> attempts) {
+    List<Attempt> attempts,
+    long userId,
+    int cachedTokens,
+    long cost,
+    long chargeShortfall,
+    Prices prices) {
 
   public UsageRecord {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
   }
+
+  /**
+   * The prices a request was charged at, in micro-cents per million tokens, and the ratio applied
+   * (the caller's group's, times the BYOK fee ratio when the caller's own provider key served it).
+   */
+  public record Prices(long input, long output, Long cachedInput, String ratio) {}
 
   /**
    * One upstream call.

@@ -6,14 +6,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Storage of usage records. Writes come in batches from {@link UsageWriter}. */
 public final class UsageRepository {
 
   private static final String COLUMNS =
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
-          + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts";
+          + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts, user_id,"
+          + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio";
 
   private final Sql sql;
 
@@ -28,7 +31,7 @@ public final class UsageRepository {
       connection.setAutoCommit(false);
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Sql.bind(
               statement,
@@ -46,16 +49,59 @@ public final class UsageRepository {
               r.totalMs(),
               r.status(),
               r.errorCode(),
-              AttemptsJson.write(r.attempts()));
+              AttemptsJson.write(r.attempts()),
+              r.userId(),
+              r.cachedTokens(),
+              r.cost(),
+              r.chargeShortfall(),
+              r.prices() == null ? null : r.prices().input(),
+              r.prices() == null ? null : r.prices().output(),
+              r.prices() == null ? null : r.prices().cachedInput(),
+              r.prices() == null ? null : r.prices().ratio());
           statement.addBatch();
         }
         statement.executeBatch();
+        addSpent(connection, records);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {
         connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  /**
+   * Moves the spent quota of every account and key the records charged, and the accounts' request
+   * counts, in the records' own transaction: a record and the quota it spent are stored together
+   * or not at all, so {@code used_quota == Σ cost} holds after every commit (and every crash).
+   */
+  private static void addSpent(Connection connection, List<UsageRecord> records) throws SQLException {
+    Map<Long, long[]> byUser = new HashMap<>(); // user → {cost, requests}
+    Map<Long, Long> byKey = new HashMap<>();
+    for (UsageRecord r : records) {
+      long[] user = byUser.computeIfAbsent(r.userId(), id -> new long[2]);
+      user[0] += r.cost();
+      user[1]++;
+      if (r.cost() != 0) {
+        byKey.merge(r.keyId(), r.cost(), Long::sum);
+      }
+    }
+    try (PreparedStatement users = connection.prepareStatement(
+            "UPDATE users SET used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?");
+        PreparedStatement keys = connection.prepareStatement("UPDATE api_keys SET used_quota = used_quota + ? WHERE id = ?")) {
+      for (Map.Entry<Long, long[]> user : byUser.entrySet()) {
+        Sql.bind(users, user.getValue()[0], user.getValue()[1], user.getKey());
+        users.addBatch();
+      }
+      for (Map.Entry<Long, Long> key : byKey.entrySet()) {
+        Sql.bind(keys, key.getValue(), key.getKey());
+        keys.addBatch();
+      }
+      users.executeBatch();
+      if (!byKey.isEmpty()) {
+        keys.executeBatch();
       }
     }
   }
@@ -105,6 +151,7 @@ public final class UsageRepository {
   private static UsageRecord map(ResultSet row) throws SQLException {
     Long channel = Sql.nullableLong(row, "channel_id");
     Long firstByte = Sql.nullableLong(row, "first_byte_ms");
+    Long inputPrice = Sql.nullableLong(row, "input_price");
     return new UsageRecord(
         row.getString("request_id"),
         Instant.ofEpochMilli(row.getLong("created_at")),
@@ -120,6 +167,12 @@ public final class UsageRepository {
         row.getInt("total_ms"),
         row.getInt("status"),
         row.getString("error_code"),
-        AttemptsJson.read(row.getString("attempts")));
+        AttemptsJson.read(row.getString("attempts")),
+        row.getLong("user_id"),
+        row.getInt("cached_tokens"),
+        row.getLong("cost"),
+        row.getLong("charge_shortfall"),
+        inputPrice == null ? null : new UsageRecord.Prices(inputPrice, row.getLong("output_price"),
+            Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")));
   }
 }

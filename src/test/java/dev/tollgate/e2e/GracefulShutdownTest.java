@@ -4,6 +4,10 @@ import static dev.tollgate.testing.Http.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.App;
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.Money;
+import dev.tollgate.billing.PriceRepository;
+import dev.tollgate.db.Sql;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
@@ -33,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,51 +49,99 @@ class GracefulShutdownTest {
   @TempDir Path dataDir;
 
   @Test
-  @Timeout(60)
-  void sigtermMidLoadKeepsAUsageRecordForEveryAcknowledgedRequest() throws Exception {
+  @Timeout(90)
+  void sigtermMidLoadKeepsAUsageRecordForEveryAcknowledgedRequestAndTheLedgerExact() throws Exception {
     try (MockOpenAiUpstream upstream = new MockOpenAiUpstream();
         TestDatabase.Scratch scratch = TestDatabase.selected().create(dataDir)) {
       TollgateConfig config = TestGateway.config(dataDir, scratch.url(), 1_000, 1_000);
-      String key;
-      try (Database database = Database.open(config)) {
-        App.Stores stores = App.Stores.open(database, config, Clock.systemUTC());
-        stores.channels().insert(new ChannelSpec("mock", "openai", upstream.baseUrl(), "sk-up", List.of("mock-text"), Map.of(), 0, 1));
-        key = stores.keyService().create(stores.root().id(), "load", null, null, null).key();
-      }
-      int port = MockOpenAiUpstream.freePort();
-      Process server = startServer(port, scratch.url());
-      try {
-        awaitHealthy(port, server);
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        List<CompletableFuture<Void>> loops = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-          boolean stream = i % 2 == 0;
-          loops.add(CompletableFuture.runAsync(() -> load(port, key, stream, running, acknowledged), clients));
-        }
-        // Stop mid-load: once the load is well under way (a busy machine may take a while).
-        long loadDeadline = System.currentTimeMillis() + 20_000;
-        while (acknowledged.size() < 100 && System.currentTimeMillis() < loadDeadline) {
-          Thread.sleep(50);
-        }
-        int beforeStop = acknowledged.size();
-        server.destroy(); // SIGTERM
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server exits after draining").isTrue();
-        running.set(false);
-        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-        clients.shutdownNow();
+      String key = prepare(config, upstream);
+      Set<String> acknowledged = loadThenStop(scratch.url(), key, Process::destroy); // SIGTERM
 
-        assertThat(beforeStop).as("the load really ran").isGreaterThan(50);
-        try (Database database = Database.open(config)) {
-          UsageRepository usage = new UsageRepository(new dev.tollgate.db.Sql(database.dataSource()));
-          List<String> missing = acknowledged.stream().filter(id -> usage.byRequestId(id).isEmpty()).toList();
-          assertThat(missing).as("acknowledged requests without a usage record").isEmpty();
-          assertThat(usage.count()).isGreaterThanOrEqualTo(acknowledged.size());
-        }
-      } finally {
-        server.destroyForcibly();
+      try (Database database = Database.open(config)) {
+        Sql sql = new Sql(database.dataSource());
+        UsageRepository usage = new UsageRepository(sql);
+        List<String> missing = acknowledged.stream().filter(id -> usage.byRequestId(id).isEmpty()).toList();
+        assertThat(missing).as("acknowledged requests without a usage record").isEmpty();
+        assertThat(usage.count()).isGreaterThanOrEqualTo(acknowledged.size());
+        assertLedgerExact(sql);
       }
+    }
+  }
+
+  @Test
+  @Timeout(90)
+  void afterAKillMidLoadTheLedgerStillHoldsAndStartUpFindsNothingToMend() throws Exception {
+    try (MockOpenAiUpstream upstream = new MockOpenAiUpstream();
+        TestDatabase.Scratch scratch = TestDatabase.selected().create(dataDir)) {
+      TollgateConfig config = TestGateway.config(dataDir, scratch.url(), 1_000, 1_000);
+      String key = prepare(config, upstream);
+      loadThenStop(scratch.url(), key, Process::destroyForcibly); // SIGKILL: records in the writer's queue are lost
+
+      try (Database database = Database.open(config)) {
+        Sql sql = new Sql(database.dataSource());
+        assertLedgerExact(sql); // records and the quota they spent were committed together, or not at all
+        assertThat(new UsageRepository(sql).reconcileSpent()).as("start-up reconciliation mends nothing").isZero();
+      }
+    }
+  }
+
+  /** A priced channel and a key of the root admin, whose account can pay for the whole load. */
+  private static String prepare(TollgateConfig config, MockOpenAiUpstream upstream) {
+    try (Database database = Database.open(config)) {
+      App.Stores stores = App.Stores.open(database, config, Clock.systemUTC());
+      stores.channels().insert(new ChannelSpec("mock", "openai", upstream.baseUrl(), "sk-up", List.of("mock-text"), Map.of(), 0, 1));
+      new PriceRepository(stores.sql(), Clock.systemUTC()).put(ModelPrice.tokens("mock-text", 100_000_000L, 200_000_000L));
+      stores.users().creditQuota(stores.root().id(), Money.centsToMicros(1_000_000), "admin", "load test", null);
+      return stores.keyService().create(stores.root().id(), "load", null, null, null).key();
+    }
+  }
+
+  /** Runs 8 clients (half streaming) against a gateway process, stops it mid-load, returns what was acknowledged. */
+  private Set<String> loadThenStop(String databaseUrl, String key, Consumer<Process> stop) throws Exception {
+    int port = MockOpenAiUpstream.freePort();
+    Process server = startServer(port, databaseUrl);
+    try {
+      awaitHealthy(port, server);
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicBoolean running = new AtomicBoolean(true);
+      ExecutorService clients = Executors.newFixedThreadPool(8);
+      List<CompletableFuture<Void>> loops = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        boolean stream = i % 2 == 0;
+        loops.add(CompletableFuture.runAsync(() -> load(port, key, stream, running, acknowledged), clients));
+      }
+      // Stop mid-load: once the load is well under way (a busy machine may take a while).
+      long loadDeadline = System.currentTimeMillis() + 20_000;
+      while (acknowledged.size() < 100 && System.currentTimeMillis() < loadDeadline) {
+        Thread.sleep(50);
+      }
+      int beforeStop = acknowledged.size();
+      stop.accept(server);
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server exits").isTrue();
+      running.set(false);
+      CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+      clients.shutdownNow();
+      assertThat(beforeStop).as("the load really ran").isGreaterThan(50);
+      return acknowledged;
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  /** For the account and the key: spent quota == Σ cost of their usage records, and it never exceeds the quota. */
+  private static void assertLedgerExact(Sql sql) {
+    long charged = sql.one("SELECT COALESCE(SUM(cost), 0) FROM usage_records", row -> row.getLong(1)).orElseThrow();
+    assertThat(charged).as("the load was charged").isPositive();
+    List<long[]> users = sql.list("SELECT quota, used_quota, (SELECT COALESCE(SUM(cost), 0) FROM usage_records r"
+        + " WHERE r.user_id = users.id) FROM users", row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3)});
+    for (long[] user : users) {
+      assertThat(user[1]).as("an account's spent quota is the sum of its records").isEqualTo(user[2]);
+      assertThat(user[0] - user[1]).as("nothing in flight: no overspend").isNotNegative();
+    }
+    List<long[]> keys = sql.list("SELECT used_quota, (SELECT COALESCE(SUM(cost), 0) FROM usage_records r"
+        + " WHERE r.key_id = api_keys.id) FROM api_keys", row -> new long[] {row.getLong(1), row.getLong(2)});
+    for (long[] key : keys) {
+      assertThat(key[0]).as("a key's spent quota is the sum of its records").isEqualTo(key[1]);
     }
   }
 

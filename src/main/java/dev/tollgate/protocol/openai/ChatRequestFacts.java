@@ -14,6 +14,7 @@ import java.util.List;
  * fields stay exactly as the client sent them.
  *
  * @param clientWantsUsage the client asked for the final usage chunk itself
+ * @param maxOutputTokens {@code max_completion_tokens}, else {@code max_tokens}; null when neither is set
  */
 public record ChatRequestFacts(
     byte[] body,
@@ -27,7 +28,8 @@ public record ChatRequestFacts(
     int streamOptionsStart,
     int streamOptionsEnd,
     int includeUsageStart,
-    int includeUsageEnd) implements PassthroughBody {
+    int includeUsageEnd,
+    Integer maxOutputTokens) implements PassthroughBody {
 
   private static final byte[] USAGE_ON = ascii("{\"include_usage\":true}");
   private static final byte[] TRUE = ascii("true");

@@ -61,7 +61,13 @@ public final class ChatRequestInspector {
               throw fail("stream_options", "'stream_options' must be an object");
             }
           }
-          case "max_tokens", "max_completion_tokens", "n" -> positiveInteger(parser, value, field);
+          case "max_tokens", "max_completion_tokens" -> {
+            Integer max = positiveInteger(parser, value, field);
+            if (max != null && (facts.maxOutputTokens == null || field.equals("max_completion_tokens"))) {
+              facts.maxOutputTokens = max; // max_completion_tokens replaces the older max_tokens
+            }
+          }
+          case "n" -> positiveInteger(parser, value, field);
           case "temperature", "top_p", "presence_penalty", "frequency_penalty" -> optionalNumber(value, field);
           case "tools" -> {
             if (value != JsonToken.START_ARRAY && value != JsonToken.VALUE_NULL) {
@@ -142,16 +148,19 @@ public final class ChatRequestInspector {
     };
   }
 
-  private static void positiveInteger(JsonParser parser, JsonToken value, String field) throws IOException {
+  /** The value, capped at {@link Integer#MAX_VALUE}; null when null. */
+  private static Integer positiveInteger(JsonParser parser, JsonToken value, String field) throws IOException {
     if (value == JsonToken.VALUE_NULL) {
-      return;
+      return null;
     }
     if (value != JsonToken.VALUE_NUMBER_INT) {
       throw fail(field, "'" + field + "' must be an integer");
     }
-    if (parser.getBigIntegerValue().signum() <= 0) {
+    java.math.BigInteger number = parser.getBigIntegerValue();
+    if (number.signum() <= 0) {
       throw fail(field, "'" + field + "' must be at least 1");
     }
+    return number.bitLength() < 32 ? number.intValue() : Integer.MAX_VALUE;
   }
 
   private static void optionalNumber(JsonToken value, String field) {
@@ -201,6 +210,7 @@ public final class ChatRequestInspector {
     int streamOptionsEnd = -1;
     int includeUsageStart = -1;
     int includeUsageEnd = -1;
+    Integer maxOutputTokens;
 
     Builder(int bodyStart) {
       this.bodyStart = bodyStart;
@@ -209,7 +219,7 @@ public final class ChatRequestInspector {
     ChatRequestFacts build(byte[] body) {
       return new ChatRequestFacts(
           body, bodyStart, objectStart, model, modelStart, modelEnd, stream, includeUsage,
-          streamOptionsStart, streamOptionsEnd, includeUsageStart, includeUsageEnd);
+          streamOptionsStart, streamOptionsEnd, includeUsageStart, includeUsageEnd, maxOutputTokens);
     }
   }
 }

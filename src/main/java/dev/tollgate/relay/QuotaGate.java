@@ -1,0 +1,127 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.account.Caller;
+import dev.tollgate.billing.Charge;
+import dev.tollgate.billing.Money;
+import dev.tollgate.billing.PriceBook;
+import dev.tollgate.billing.QuotaLedger;
+import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.openai.OpenAiPromptText;
+import dev.tollgate.usage.TokenEstimator;
+import java.math.BigDecimal;
+
+/**
+ * The quota stage, before any upstream call: a model must have a price (or be configured free),
+ * and the request's estimated cost is reserved against the key and its account — or it is refused
+ * with 402 saying what is left. The estimate is the prompt's tokens plus the output the request
+ * may produce ({@code max_tokens}, at most {@code billing.reserve_output_tokens}).
+ */
+public final class QuotaGate {
+
+  /** Cents the key may still spend, this request's reservation set aside (on every priced answer). */
+  static final String REMAINING_HEADER = "x-tollgate-quota-remaining";
+  /** Prompts up to this many characters are counted by the tokenizer; longer ones estimated from their size. */
+  static final int TOKENIZED_PROMPT_CHARS = 4_096;
+  /** UTF-8 bytes per token assumed for long prompts: fewer than English (~4) or code, so it errs high. */
+  private static final int BYTES_PER_TOKEN = 3;
+
+  private final PriceBook prices;
+  private final QuotaLedger ledger;
+  private final TokenEstimator estimator;
+  private final int reserveOutputTokens;
+  private final boolean remainingHeader;
+
+  /**
+   * @param reserveOutputTokens the most output tokens a reservation counts
+   * @param remainingHeader whether answers to priced requests carry {@value #REMAINING_HEADER}
+   */
+  public QuotaGate(PriceBook prices, QuotaLedger ledger, TokenEstimator estimator, int reserveOutputTokens,
+      boolean remainingHeader) {
+    this.prices = prices;
+    this.ledger = ledger;
+    this.estimator = estimator;
+    this.reserveOutputTokens = reserveOutputTokens;
+    this.remainingHeader = remainingHeader;
+  }
+
+  /** Sets {@code cx.charging} and answers null, or the error that refuses the request. */
+  GatewayError admit(RelayContext cx) {
+    String model = cx.request.model();
+    switch (prices.pricing(model)) {
+      case PriceBook.Free free -> {
+        cx.charging = Charging.FREE;
+        return null;
+      }
+      case PriceBook.Unpriced unpriced -> {
+        return GatewayError.of(ErrorCode.FORBIDDEN,
+            "the model '" + model + "' has no price set, so it cannot be used; an admin sets one at /api/model");
+      }
+      case PriceBook.Priced priced -> {
+        Caller caller = cx.key;
+        BigDecimal ratio = caller.group().priceRatio();
+        Integer asked = cx.request.maxOutputTokens();
+        int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);
+        long estimate = Charge.of(priced.price(), promptTokens(cx.request), 0, output, ratio);
+        QuotaLedger.Admission admission = ledger.reserve(snapshot(caller), estimate);
+        if (admission instanceof QuotaLedger.Refused refused) {
+          return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, (refused.keyLimited() ? "the API key's quota" : "the account's quota")
+              + " is not enough for this request: " + cents(refused.remaining()) + " cents left, this request may cost up to "
+              + cents(estimate) + " cents");
+        }
+        cx.charging = new Charging(priced.price(), ratio, (QuotaLedger.Reserved) admission);
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The prompt's tokens: counted for short prompts; for long ones (a tokenizer pass costs about
+   * 2 ms per 20 KB, too long for an event loop) a third of their UTF-8 size, which errs high.
+   */
+  int promptTokens(ClientRequest request) {
+    ClientRequest.PromptText prompt = request.promptText();
+    String text = prompt.text();
+    int framing = prompt.messages() * OpenAiPromptText.TOKENS_PER_MESSAGE;
+    if (text.length() <= TOKENIZED_PROMPT_CHARS) {
+      return estimator.count(text) + framing;
+    }
+    long bytes = utf8Length(text);
+    return (int) Math.min(Integer.MAX_VALUE, (bytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN + framing);
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /** The value of {@value #REMAINING_HEADER} for an admitted request, or null when it carries none. */
+  String remainingHeader(RelayContext cx) {
+    if (!remainingHeader || cx.charging == null || cx.charging.reservation() == null) {
+      return null;
+    }
+    return cents(cx.charging.reservation().remaining());
+  }
+
+  static QuotaLedger.Snapshot snapshot(Caller caller) {
+    return new QuotaLedger.Snapshot(caller.userId(), caller.owner().quota(), caller.owner().usedQuota(),
+        caller.keyId(), caller.key().quotaLimit(), caller.key().usedQuota());
+  }
+
+  private static String cents(long micros) {
+    return Money.microsAsCents(micros).toPlainString();
+  }
+}
