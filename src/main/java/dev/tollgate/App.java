@@ -100,6 +100,7 @@ public final class App implements AutoCloseable {
   private final UsageWriter usageWriter;
   private final PriceBook prices;
   private final QuotaLedger ledger = new QuotaLedger(System::nanoTime);
+  private static final long LEDGER_SWEEP_MS = 60_000;
   private final ChannelHealth channelHealth;
   private ChannelProbe probe;
   private final InFlight inFlight = new InFlight();
@@ -145,6 +146,13 @@ public final class App implements AutoCloseable {
         .setEventLoopPoolSize(
             config.server().eventLoops() > 0 ? config.server().eventLoops() : Runtime.getRuntime().availableProcessors());
     this.vertx = Vertx.vertx(vertxOptions);
+    // Balances of accounts idle for half an hour leave memory; only once the store has every charge
+    // (the next request seeds them from there again).
+    vertx.setPeriodic(LEDGER_SWEEP_MS, id -> blocking.execute(() -> {
+      if (usageWriter.pending() == 0) {
+        ledger.evictIdle(TimeUnit.MINUTES.toNanos(30));
+      }
+    }));
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
         stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
     ChannelRouter router = new ChannelRouter(catalog);

@@ -26,6 +26,8 @@ public final class UsageWriter implements AutoCloseable {
   private final long flushIntervalMs;
   private final LinkedBlockingQueue<UsageRecord> queue = new LinkedBlockingQueue<>();
   private final AtomicLong written = new AtomicLong();
+  /** Records taken from the queue and not yet committed (a batch being written or retried). */
+  private volatile int writing;
   private final Thread thread;
   private volatile boolean closing;
 
@@ -42,9 +44,9 @@ public final class UsageWriter implements AutoCloseable {
     queue.add(record);
   }
 
-  /** Records waiting to be written. */
+  /** Records submitted and not yet in the database: queued, or in the batch being written. */
   public int pending() {
-    return queue.size();
+    return queue.size() + writing;
   }
 
   public long written() {
@@ -66,10 +68,12 @@ public final class UsageWriter implements AutoCloseable {
           }
           batch.add(first);
           queue.drainTo(batch, batchSize - 1);
+          writing = batch.size();
         }
         repository.insertAll(batch);
         written.addAndGet(batch.size());
         batch.clear();
+        writing = 0;
         backoff = 0;
       } catch (InterruptedException e) {
         // Interrupts are not how this thread is stopped (close() is): keep draining.
