@@ -122,7 +122,7 @@ public final class App implements AutoCloseable {
       priceRepository = new PriceRepository(stores.sql(), clock);
       DeclaredConfig.applyPrices(config.billing(), priceRepository);
       usageRepository = new UsageRepository(stores.sql());
-      if (config.billing().reconcileOnStart()) {
+      if (!config.billing().skipReconciliation()) {
         int mended = usageRepository.reconcileSpent();
         if (mended > 0) {
           LOG.warn("start-up reconciliation: {} accounts and keys had a spent quota other than the sum of their usage records;"
@@ -165,7 +165,7 @@ public final class App implements AutoCloseable {
     TokenEstimator estimator = new TokenEstimator();
     Metering metering = new Metering(usageWriter, estimator, ledger);
     QuotaGate quota = new QuotaGate(prices, ledger, estimator, config.billing().reserveOutputTokens(),
-        config.billing().quotaHeaders());
+        !config.billing().hideQuotaHeaders());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
     // One store for every event loop: a client's next turn may land on another loop.

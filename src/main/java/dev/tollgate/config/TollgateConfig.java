@@ -328,38 +328,36 @@ public record TollgateConfig(
    *     "*"} = every model); any other model without a price is refused, never silently free
    * @param reserveOutputTokens the most output tokens a request's reservation counts (its {@code
    *     max_tokens}, or this when it sets none); default 4096
-   * @param reconcileOnStart recompute every account's and key's spent quota from the usage records
-   *     at start (default true)
-   * @param quotaHeaders answer with {@code x-tollgate-quota-remaining} (cents the key may still
-   *     spend); default true
+   * @param skipReconciliation do not recompute every account's and key's spent quota from the
+   *     usage records at start (default false: recompute)
+   * @param hideQuotaHeaders answer without {@code x-tollgate-quota-remaining} (cents the key may
+   *     still spend); default false
    * @param prices model prices declared in the file (cents per million tokens), applied at start
    */
   public record Billing(
       List<String> freeModels,
       Integer reserveOutputTokens,
-      Boolean reconcileOnStart,
-      Boolean quotaHeaders,
+      boolean skipReconciliation,
+      boolean hideQuotaHeaders,
       List<PriceDecl> prices) {
     public Billing {
       freeModels = freeModels == null ? List.of() : List.copyOf(freeModels);
       reserveOutputTokens = reserveOutputTokens == null || reserveOutputTokens <= 0 ? 4096 : reserveOutputTokens;
-      reconcileOnStart = reconcileOnStart == null || reconcileOnStart;
-      quotaHeaders = quotaHeaders == null || quotaHeaders;
       prices = prices == null ? List.of() : List.copyOf(prices);
     }
 
     public static Billing defaults() {
-      return new Billing(null, null, null, null, null);
+      return new Billing(null, null, false, false, null);
     }
 
     /** Copy with these models served free. */
     public Billing withFreeModels(List<String> models) {
-      return new Billing(models, reserveOutputTokens, reconcileOnStart, quotaHeaders, prices);
+      return new Billing(models, reserveOutputTokens, skipReconciliation, hideQuotaHeaders, prices);
     }
 
     /** Copy with these declared prices. */
     public Billing withPrices(List<PriceDecl> declared) {
-      return new Billing(freeModels, reserveOutputTokens, reconcileOnStart, quotaHeaders, declared);
+      return new Billing(freeModels, reserveOutputTokens, skipReconciliation, hideQuotaHeaders, declared);
     }
   }
 

@@ -75,6 +75,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void billingTakesFreeModelsAndPricesAsNumbersOrDecimalStrings() throws IOException {
+    TollgateConfig config = loader.load(yaml("""
+        billing:
+          free_models: ["local-*", exact]
+          reserve_output_tokens: 1024
+          hide_quota_headers: true
+          prices:
+            - {model: gpt-4.1, input: 200, output: "800.5", cached_input: 0.000001}
+        """), Map.of("TOLLGATE_BILLING_SKIP_RECONCILIATION", "true"));
+
+    TollgateConfig.Billing billing = config.billing();
+    assertThat(billing.freeModels()).containsExactly("local-*", "exact");
+    assertThat(billing.reserveOutputTokens()).isEqualTo(1024);
+    assertThat(billing.hideQuotaHeaders()).isTrue();
+    assertThat(billing.skipReconciliation()).isTrue();
+    assertThat(billing.prices()).singleElement().satisfies(price -> {
+      dev.tollgate.billing.ModelPrice parsed = dev.tollgate.billing.ModelPrice.ofCents(price.model(), price.input(),
+          price.output(), price.cachedInput(), price.image(), price.audioSecond(), price.character());
+      assertThat(parsed).isEqualTo(new dev.tollgate.billing.ModelPrice("gpt-4.1", 200_000_000L, 800_500_000L, 1L,
+          null, null, null));
+    });
+    assertThat(TollgateConfig.defaults().billing().reserveOutputTokens()).isEqualTo(4096);
+    assertThat(TollgateConfig.defaults().billing().skipReconciliation()).isFalse();
+  }
+
+  @Test
   void emptyFileGivesDefaults() throws IOException {
     TollgateConfig config = loader.load(yaml(""), Map.of());
 
