@@ -197,6 +197,15 @@ class BillingFlowTest {
     assertThat(error.path("message").asText()).contains("account's quota").contains("0 cents left");
     assertThat(key.statusCode()).isEqualTo(402);
     assertThat(key.body()).contains("API key's quota");
+    HttpResponse<String> anthropic = Http.postJson(gateway.baseUrl() + "/v1/messages", broke.key(),
+        "{\"model\":\"mock-text\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(anthropic.statusCode()).isEqualTo(402);
+    assertThat(JSON.readTree(anthropic.body()).path("error").path("type").asText()).isEqualTo("billing_error");
+    HttpResponse<String> gemini = Http.postJson(gateway.baseUrl() + "/v1beta/models/mock-text:generateContent", broke.key(),
+        "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}");
+    assertThat(gemini.statusCode()).as("Gemini tells quota as 429 RESOURCE_EXHAUSTED").isEqualTo(429);
+    assertThat(JSON.readTree(gemini.body()).path("error").path("status").asText()).isEqualTo("RESOURCE_EXHAUSTED");
+    assertThat(JSON.readTree(gemini.body()).path("error").path("message").asText()).contains("0 cents left");
     assertThat(upstream.receivedCount()).isEqualTo(before);
     assertThat(Records.await(gateway, requestId(account)).cost()).isZero();
   }
