@@ -499,6 +499,13 @@ if has_target tollgate; then
       --key sk-upstream-dummy --models bench-gemini >>"$TG_DIR/setup.log" 2>&1 \
       || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin channel add bench-gemini failed"; }
   fi
+  # Priced models and a funded account: every request is reserved and charged, as in production.
+  for m in bench-json bench-sse bench-failover bench-anthropic bench-gemini; do
+    tg admin price set "$m" --input 100 --output 200 >>"$TG_DIR/setup.log" 2>&1 \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin price set $m failed"; }
+  done
+  tg admin user topup root --cents 1000000000 --reason bench >>"$TG_DIR/setup.log" 2>&1 \
+    || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin user topup failed"; }
   KEY=$(tg admin key create --name bench 2>>"$TG_DIR/setup.log") \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin key create failed"; }
   KEY=$(printf '%s' "$KEY" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')

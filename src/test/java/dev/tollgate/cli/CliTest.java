@@ -268,6 +268,9 @@ class CliTest {
           "  - name: declared",
           "    key: " + declaredKey,
           "    models: [declared-model]",
+          "billing:",
+          "  prices:",
+          "    - {model: declared-model, input: 0, output: \"0.000000\"}",
           ""));
       TollgateConfig config = new ConfigLoader().load(configFile, Map.of());
       App app = App.start(config);
@@ -279,6 +282,7 @@ class CliTest {
         assertThat(upstream.last().body().path("model").asText()).isEqualTo("mock-text");
         assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(33);
         assertThat(upstream.last().headers()).containsEntry("x-title", "declared");
+        assertThat(app.prices().price("declared-model")).contains(ModelPrice.tokens("declared-model", 0, 0));
       } finally {
         app.stop();
       }

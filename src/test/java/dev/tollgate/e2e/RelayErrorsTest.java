@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.account.KeyStatus;
+import dev.tollgate.App;
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.Money;
+import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
@@ -17,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +45,11 @@ class RelayErrorsTest {
   static void start() {
     upstream = new MockOpenAiUpstream();
     gateway = TestGateway.start(dataDir);
-    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-429", "mock-hang", "mock-garbage"), Map.of());
+    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-500", "mock-400", "mock-429", "mock-hang", "mock-garbage",
+        "mock-priced"), Map.of("mock-priced", "mock-text"));
+    // Every other model is free here (TestGateway); this one is sold, so quota applies to it.
+    new PriceRepository(gateway.app().stores().sql(), Clock.systemUTC()).put(ModelPrice.tokens("mock-priced", 100_000_000L, 100_000_000L));
+    gateway.app().prices().reload();
     gateway.addChannel("http://127.0.0.1:" + MockOpenAiUpstream.freePort() + "/v1", List.of("unreachable"), Map.of());
     key = gateway.createKey();
     url = gateway.baseUrl() + "/v1/chat/completions";
@@ -108,9 +117,12 @@ class RelayErrorsTest {
 
   @Test
   void exhaustedQuotaIs402() throws Exception {
+    App.Stores stores = gateway.app().stores();
+    stores.users().creditQuota(stores.root().id(), Money.centsToMicros(100), "admin", "test", null);
     String broke = gateway.createKey("broke", 0L, null);
-    JsonNode error = error(Http.postJson(url, broke, chat("mock-text", false)), 402, "quota_exceeded");
+    JsonNode error = error(Http.postJson(url, broke, chat("mock-priced", false)), 402, "quota_exceeded");
     assertThat(error.path("type").asText()).isEqualTo("insufficient_quota");
+    assertThat(error.path("message").asText()).contains("API key's quota").contains("0 cents left");
   }
 
   @Test
