@@ -45,7 +45,7 @@ public final class UserAdministration {
   }
 
   public User update(User actor, long id, AdminUpdate change) {
-    User target = manageable(actor, id);
+    User target = change.onlyQuota() ? creditable(actor, id) : manageable(actor, id);
     if (change.role() != null && change.role() != target.role()) {
       requireMayGrant(actor, change.role());
     }
@@ -97,6 +97,14 @@ public final class UserAdministration {
     users.updateAdminFields(id, target.role(), UserStatus.DELETED, target.group());
   }
 
+  /**
+   * Whose quota the actor may change: anyone they may manage, and — for root, who has nobody above
+   * to ask — root's own account too (an admin crediting themselves would be minting money).
+   */
+  private User creditable(User actor, long id) {
+    return actor.role() == Role.ROOT ? get(id) : manageable(actor, id);
+  }
+
   private User manageable(User actor, long id) {
     User target = get(id);
     if (target.id() == actor.id()) {
@@ -129,5 +137,12 @@ public final class UserAdministration {
       Long quotaDeltaCents,
       String reason,
       Set<String> allowedProviders,
-      Set<String> allowedModels) {}
+      Set<String> allowedModels) {
+
+    /** A top-up or deduction and nothing else. */
+    boolean onlyQuota() {
+      return quotaDeltaCents != null && displayName == null && email == null && password == null && role == null
+          && status == null && group == null && allowedProviders == null && allowedModels == null;
+    }
+  }
 }

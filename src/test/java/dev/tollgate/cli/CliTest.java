@@ -368,6 +368,9 @@ class CliTest {
         new Redemptions(new RedemptionRepository(stores.sql(), Clock.systemUTC())).redeem(printed.get(1), userId));
     assertThat(redeemed.amount()).isEqualTo(Money.centsToMicros(500));
     assertThat(tollgate("admin", "redemption", "bad", "--amount", "0").err()).contains("'amount'");
+    Run credit = tollgate("admin", "user", "topup", "root", "--cents", "700", "--reason", "operator credit");
+    assertThat(credit.exit()).as(credit.err()).isZero();
+    assertThat(credit.out().strip()).as("the redeemed 500 and these 700").isEqualTo("1200");
   }
 
   /** Whether the secret is anywhere in the database: in SQLite's files, or in any stored row. */

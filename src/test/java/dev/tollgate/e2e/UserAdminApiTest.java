@@ -165,6 +165,23 @@ class UserAdminApiTest {
   }
 
   @Test
+  void rootCreditsItsOwnAccountButAnAdminCannotMintForThemselves() {
+    long rootId = gateway.app().stores().root().id();
+    long before = gateway.app().stores().users().findById(rootId).orElseThrow().quota();
+    Reply own = api.call("PUT", "/api/user/" + rootId, "{\"quotaDelta\":250,\"reason\":\"operator credit\"}", root);
+    assertThat(own.status()).as(own.raw().body()).isEqualTo(200);
+    assertThat(gateway.app().stores().users().findById(rootId).orElseThrow().quota() - before).isEqualTo(250_000_000L);
+    assertThat(api.call("PUT", "/api/user/" + rootId, "{\"quotaDelta\":1,\"reason\":\"x\",\"displayName\":\"R\"}", root)
+        .status()).as("anything but quota still goes through /api/user/self").isEqualTo(403);
+
+    String adminName = unique("minter");
+    long adminId = createUser(adminName, "admin");
+    String admin = api.login(adminName, "secret-pw");
+    assertThat(api.call("PUT", "/api/user/" + adminId, "{\"quotaDelta\":100,\"reason\":\"mine\"}", admin).status())
+        .isEqualTo(403);
+  }
+
+  @Test
   void onlyRootMakesAdminsAndNobodyChangesAnAccountOfTheirRankOrAbove() {
     String adminName = unique("adm");
     long adminId = createUser(adminName, "admin");
