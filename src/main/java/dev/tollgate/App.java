@@ -17,6 +17,8 @@ import dev.tollgate.api.GatewayVerticle;
 import dev.tollgate.api.HttpApi;
 import dev.tollgate.api.manage.ManagementApi;
 import dev.tollgate.api.manage.PriceRoutes;
+import dev.tollgate.api.manage.TokenRoutes;
+import dev.tollgate.account.LastUseRecorder;
 import dev.tollgate.api.manage.WalletRoutes;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.PriceRepository;
@@ -99,8 +101,11 @@ public final class App implements AutoCloseable {
   private final ChannelCatalog catalog;
   private final UsageWriter usageWriter;
   private final PriceBook prices;
+  private final LastUseRecorder lastUse;
   private final QuotaLedger ledger = new QuotaLedger(System::nanoTime);
   private static final long LEDGER_SWEEP_MS = 60_000;
+  /** How far behind a key's lastUsedAt may be. */
+  static final long LAST_USE_FLUSH_MS = 5_000;
   private final ChannelHealth channelHealth;
   private ChannelProbe probe;
   private final InFlight inFlight = new InFlight();
@@ -137,6 +142,7 @@ public final class App implements AutoCloseable {
     this.blocking = Executors.newVirtualThreadPerTaskExecutor();
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
     this.prices = new PriceBook(priceRepository, config.billing().freeModels()).start(1000);
+    this.lastUse = new LastUseRecorder(stores.keys()).start(LAST_USE_FLUSH_MS);
     this.usageWriter = new UsageWriter(usageRepository, config.usage().batchSize(), config.usage().flushIntervalMs());
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
@@ -154,7 +160,8 @@ public final class App implements AutoCloseable {
       }
     }));
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
-        stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())), clock);
+        stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())),
+        lastUse, clock);
     ChannelRouter router = new ChannelRouter(catalog);
     TollgateConfig.Routing routing = config.routing();
     this.channelHealth = new ChannelHealth(routing.circuit(), clock, routing.deadlineMs());
@@ -164,7 +171,7 @@ public final class App implements AutoCloseable {
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     TokenEstimator estimator = new TokenEstimator();
     Metering metering = new Metering(usageWriter, estimator, ledger);
-    QuotaGate quota = new QuotaGate(prices, ledger, estimator, config.billing().reserveOutputTokens(),
+    QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders());
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
@@ -180,6 +187,7 @@ public final class App implements AutoCloseable {
     GroupRoutes groupRoutes = new GroupRoutes(stores.groups());
     PriceRoutes priceRoutes = new PriceRoutes(priceRepository, prices, stores.groups(), catalog);
     RedemptionRepository redemptionCodes = new RedemptionRepository(stores.sql(), clock);
+    TokenRoutes tokenRoutes = new TokenRoutes(stores.keyService(), stores.keys(), stores.users());
     WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
         usageRepository, clock);
     int instances = vertxOptions.getEventLoopPoolSize();
@@ -199,7 +207,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, priceRoutes, walletRoutes,
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, priceRoutes, walletRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
@@ -251,6 +259,10 @@ public final class App implements AutoCloseable {
     return prices;
   }
 
+  public LastUseRecorder lastUse() {
+    return lastUse;
+  }
+
   public QuotaLedger ledger() {
     return ledger;
   }
@@ -299,6 +311,7 @@ public final class App implements AutoCloseable {
     }
     catalog.close();
     prices.close();
+    lastUse.close();
     boolean flushed = usageWriter.close(60_000);
     LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");
     blocking.shutdown();

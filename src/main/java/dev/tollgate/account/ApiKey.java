@@ -45,4 +45,19 @@ public record ApiKey(
   public boolean mayUse(String model) {
     return models.isEmpty() || models.contains(model);
   }
+
+  /**
+   * Whether a client at this address may use the key: any, unless {@code allowIps} lists
+   * addresses or ranges. A list that no longer parses (edited by hand) allows nobody.
+   */
+  public boolean allowedFrom(java.net.InetAddress client) {
+    if (allowIps.isEmpty()) {
+      return true;
+    }
+    try {
+      return AddressRanges.parse(allowIps).allows(client);
+    } catch (IllegalArgumentException unreadable) {
+      return false;
+    }
+  }
 }

@@ -89,6 +89,47 @@ public final class ApiKeyRepository {
     return findById(existing.get().id()).orElseThrow();
   }
 
+  /** Newest first, without deleted keys; {@code ownerId} null for every owner's. */
+  public List<ApiKey> list(Long ownerId, int offset, int limit) {
+    return ownerId == null
+        ? sql.list("SELECT " + COLUMNS + " FROM api_keys WHERE status <> ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            ApiKeyRepository::map, KeyStatus.DELETED.dbValue(), limit, offset)
+        : sql.list("SELECT " + COLUMNS + " FROM api_keys WHERE status <> ? AND user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            ApiKeyRepository::map, KeyStatus.DELETED.dbValue(), ownerId, limit, offset);
+  }
+
+  public long count(Long ownerId) {
+    return ownerId == null
+        ? sql.one("SELECT COUNT(*) FROM api_keys WHERE status <> ?", row -> row.getLong(1), KeyStatus.DELETED.dbValue())
+            .orElse(0L)
+        : sql.one("SELECT COUNT(*) FROM api_keys WHERE status <> ? AND user_id = ?", row -> row.getLong(1),
+            KeyStatus.DELETED.dbValue(), ownerId).orElse(0L);
+  }
+
+  /** A key that is not deleted. */
+  public Optional<ApiKey> findVisible(long id) {
+    return findById(id).filter(key -> key.status() != KeyStatus.DELETED);
+  }
+
+  /** Stores the changeable fields of a key (not deleted); true when it was changed. */
+  public boolean update(ApiKey key) {
+    return sql.update("UPDATE api_keys SET name = ?, status = ?, quota_limit = ?, models = ?, expires_at = ?,"
+            + " allow_ips = ?, plan_id = ?, updated_at = ? WHERE id = ? AND status <> ?",
+        key.name(), key.status().dbValue(), key.quotaLimit(), CommaList.join(key.models()), millis(key.expiresAt()),
+        CommaList.join(key.allowIps()), key.planId(), clock.millis(), key.id(), KeyStatus.DELETED.dbValue()) == 1;
+  }
+
+  /** Sets when keys were last used (never moving it back). */
+  public void touchLastUsed(java.util.Map<Long, Long> lastUsedById) {
+    sql.inTransaction(tx -> {
+      for (java.util.Map.Entry<Long, Long> use : lastUsedById.entrySet()) {
+        tx.update("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+            use.getValue(), use.getKey(), use.getValue());
+      }
+      return null;
+    });
+  }
+
   /** Gives keys made before accounts existed (no owner) to {@code userId}; returns how many. */
   public int adoptOrphans(long userId) {
     return sql.update("UPDATE api_keys SET user_id = ? WHERE user_id IS NULL", userId);

@@ -1,5 +1,9 @@
 package dev.tollgate.relay;
 
+import dev.tollgate.account.LastUseRecorder;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+
 import dev.tollgate.account.Caller;
 import dev.tollgate.account.KeyAuthenticator;
 import dev.tollgate.protocol.ErrorCode;
@@ -23,11 +27,13 @@ public final class Authentication {
 
   private final Vertx vertx;
   private final KeyAuthenticator keys;
+  private final LastUseRecorder lastUse;
   private final Clock clock;
 
-  public Authentication(Vertx vertx, KeyAuthenticator keys, Clock clock) {
+  public Authentication(Vertx vertx, KeyAuthenticator keys, LastUseRecorder lastUse, Clock clock) {
     this.vertx = vertx;
     this.keys = keys;
+    this.lastUse = lastUse;
     this.clock = clock;
   }
 
@@ -46,8 +52,35 @@ public final class Authentication {
               "the gateway cannot check API keys right now (its database does not answer); retry shortly");
         })
         .compose(found -> found.isPresent() && found.get().isUsable(clock.instant())
-            ? Future.succeededFuture(found.get())
+            ? fromAllowedAddress(found.get(), request)
             : fail(ErrorCode.INVALID_API_KEY, "the API key is invalid, disabled or expired"));
+  }
+
+  /** A key restricted to some addresses ({@code allowIps}) is refused from any other. */
+  private Future<Caller> fromAllowedAddress(Caller caller, HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    if (!caller.key().allowIps().isEmpty()) {
+      InetAddress address = peer == null ? null : address(peer);
+      if (address == null || !caller.key().allowedFrom(address)) {
+        return fail(ErrorCode.FORBIDDEN, "this API key may not be used from "
+            + (peer == null ? "an unknown address" : peer.hostAddress()) + " (the key's allowIps)");
+      }
+    }
+    lastUse.used(caller.keyId(), clock.millis());
+    return Future.succeededFuture(caller);
+  }
+
+  /** The peer's IP; never a name lookup (a literal is parsed, anything else is no address). */
+  private static InetAddress address(SocketAddress peer) {
+    String host = peer.hostAddress();
+    if (host == null || host.isEmpty() || !host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+      return null; // a Unix socket or the like: no address to allow
+    }
+    try {
+      return InetAddress.getByName(host);
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   /** Cached keys answer at once on the event loop; a miss loads on a worker and comes back here. */

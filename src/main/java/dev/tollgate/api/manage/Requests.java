@@ -89,5 +89,19 @@ final class Requests {
     long offset() {
       return (long) (page - 1) * size;
     }
+
+    /**
+     * {@code {"data":[…],"page","pageSize","total"}}: the rows of this page, fetched only when the
+     * page starts before the end (a page past the end is empty, with the true total).
+     */
+    com.fasterxml.jackson.databind.node.ObjectNode answer(long total,
+        java.util.function.BiFunction<Integer, Integer, java.util.List<? extends JsonNode>> rows) {
+      com.fasterxml.jackson.databind.node.ObjectNode answer = Replies.JSON.createObjectNode();
+      com.fasterxml.jackson.databind.node.ArrayNode data = answer.putArray("data");
+      if (offset() < total) {
+        data.addAll(rows.apply((int) offset(), size));
+      }
+      return answer.put("page", page).put("pageSize", size).put("total", total);
+    }
   }
 }

@@ -6,8 +6,6 @@ import static dev.tollgate.api.manage.Requests.body;
 import static dev.tollgate.api.manage.Requests.reply;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.account.Role;
 import dev.tollgate.account.UserAdministration;
@@ -82,15 +80,8 @@ public final class UserRoutes implements ManagementRoutes {
   private void list(RoutingContext rc) {
     Requests.Page page = Requests.page(rc);
     String search = rc.request().getParam("search");
-    reply(rc, 200, blocking(rc, () -> {
-      long total = admin.count(search);
-      ObjectNode answer = Replies.JSON.createObjectNode();
-      ArrayNode data = answer.putArray("data");
-      if (page.offset() < total) {
-        admin.list(search, (int) page.offset(), page.size()).forEach(user -> data.add(UserJson.view(user)));
-      }
-      return answer.put("page", page.page()).put("pageSize", page.size()).put("total", total);
-    }));
+    reply(rc, 200, blocking(rc, () -> page.answer(admin.count(search),
+        (offset, limit) -> admin.list(search, offset, limit).stream().map(UserJson::view).toList())));
   }
 
   private void one(RoutingContext rc) {

@@ -144,16 +144,8 @@ public final class WalletRoutes implements ManagementRoutes {
   private void listCodes(RoutingContext rc) {
     Requests.Page page = Requests.page(rc);
     String batch = rc.request().getParam("batch");
-    reply(rc, 200, blocking(rc, () -> {
-      long total = codes.count(batch);
-      ObjectNode answer = Replies.JSON.createObjectNode()
-          .put("page", page.page()).put("pageSize", page.size()).put("total", total);
-      ArrayNode data = answer.putArray("data");
-      if (page.offset() < total) {
-        codes.list(batch, (int) page.offset(), page.size()).forEach(code -> data.add(view(code)));
-      }
-      return answer;
-    }));
+    reply(rc, 200, blocking(rc, () -> page.answer(codes.count(batch),
+        (offset, limit) -> codes.list(batch, offset, limit).stream().map(WalletRoutes::view).toList())));
   }
 
   private void disable(RoutingContext rc) {
