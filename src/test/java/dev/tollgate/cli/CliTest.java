@@ -345,6 +345,26 @@ class CliTest {
   }
 
   @Test
+  void keysAreMadeForAUserWithAddressLimitsAndListedByOwner() {
+    assertThat(tollgate("admin", "user", "create", "--username", "keyowner", "--password", "secret-pw").exit()).isZero();
+    Run created = tollgate("admin", "key", "create", "--name", "ci", "--user", "KeyOwner", "--allow-ips", "10.0.0.0/8,::1",
+        "--plan", "2");
+    assertThat(created.exit()).as(created.err()).isZero();
+    tollgate("admin", "key", "create", "--name", "root-key");
+
+    ApiKey stored = withStores(stores -> stores.keys().findByHash(KeySecrets.hash(created.out().strip())).orElseThrow());
+    assertThat(stored.allowIps()).containsExactlyInAnyOrder("10.0.0.0/8", "::1");
+    assertThat(stored.planId()).isEqualTo(2L);
+    Run mine = tollgate("admin", "key", "list", "--user", "keyowner");
+    assertThat(mine.out()).contains("ci").doesNotContain("root-key");
+    assertThat(tollgate("admin", "key", "list").out()).contains("ci").contains("root-key");
+    Run badRange = tollgate("admin", "key", "create", "--name", "bad", "--allow-ips", "example.com");
+    assertThat(badRange.exit()).isEqualTo(2);
+    assertThat(badRange.err()).contains("'allowIps'");
+    assertThat(tollgate("admin", "key", "list", "--user", "nobody").err()).contains("no user 'nobody'");
+  }
+
+  @Test
   void pricesAndRedemptionCodesAreManagedFromTheCommandLine() {
     Run set = tollgate("admin", "price", "set", "gpt-x", "--input", "250", "--output", "1000.5", "--cached-input", "0.000001");
     assertThat(set.exit()).as(set.err()).isZero();
