@@ -18,7 +18,9 @@ import dev.tollgate.api.HttpApi;
 import dev.tollgate.api.manage.ManagementApi;
 import dev.tollgate.api.manage.PriceRoutes;
 import dev.tollgate.api.manage.TokenRoutes;
+import dev.tollgate.api.manage.ProviderKeyRoutes;
 import dev.tollgate.account.LastUseRecorder;
+import dev.tollgate.account.ProviderKeyRepository;
 import dev.tollgate.api.manage.WalletRoutes;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.PriceRepository;
@@ -172,7 +174,7 @@ public final class App implements AutoCloseable {
     TokenEstimator estimator = new TokenEstimator();
     Metering metering = new Metering(usageWriter, estimator, ledger);
     QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
-        !config.billing().hideQuotaHeaders());
+        !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
     // One store for every event loop: a client's next turn may land on another loop.
@@ -183,11 +185,13 @@ public final class App implements AutoCloseable {
         ImageFetchPolicy.DEFAULT_MAX_REDIRECTS);
     StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
     ManagementAuth managementAuth = new ManagementAuth(stores.accounts(), stores.users(), config.admin().token());
-    UserRoutes userRoutes = new UserRoutes(stores.accounts(), new UserAdministration(stores.users(), stores.accounts()));
+    UserRoutes userRoutes = new UserRoutes(stores.accounts(),
+        new UserAdministration(stores.users(), stores.accounts(), stores.providerKeys()), providers.kinds());
     GroupRoutes groupRoutes = new GroupRoutes(stores.groups());
     PriceRoutes priceRoutes = new PriceRoutes(priceRepository, prices, stores.groups(), catalog);
     RedemptionRepository redemptionCodes = new RedemptionRepository(stores.sql(), clock);
     TokenRoutes tokenRoutes = new TokenRoutes(stores.keyService(), stores.keys(), stores.users());
+    ProviderKeyRoutes providerKeyRoutes = new ProviderKeyRoutes(stores.providerKeys(), stores.users(), providers);
     WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
         usageRepository, clock);
     int instances = vertxOptions.getEventLoopPoolSize();
@@ -207,7 +211,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, priceRoutes, walletRoutes,
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
@@ -345,14 +349,18 @@ public final class App implements AutoCloseable {
       UserRepository users,
       GroupRepository groups,
       User root,
-      AccountService accounts) {
+      AccountService accounts,
+      ProviderKeyRepository providerKeys) {
     public static Stores open(Database database, TollgateConfig config, Clock clock) {
       Sql sql = new Sql(database.dataSource());
       SettingsRepository settings = new SettingsRepository(sql, clock);
-      SecretBox secrets = SecretBox.fromConfig(config, ChannelRepository.holdsSecrets(sql));
+      SecretBox secrets = SecretBox.fromConfig(config,
+          ChannelRepository.holdsSecrets(sql) || ProviderKeyRepository.holdsSecrets(sql));
       ApiKeyRepository keys = new ApiKeyRepository(sql, clock);
       ChannelRepository channels = new ChannelRepository(sql, secrets, clock);
       channels.verifySecretKey(); // a wrong key stops the start, not every request later
+      ProviderKeyRepository providerKeys = new ProviderKeyRepository(sql, secrets, clock);
+      providerKeys.verifySecretKey();
       UserRepository users = new UserRepository(sql, clock);
       GroupRepository groups = new GroupRepository(sql, clock);
       TollgateConfig.Accounts accountConfig = config.accounts();
@@ -360,11 +368,11 @@ public final class App implements AutoCloseable {
       Sessions sessions = AccountBootstrap.sessions(accountConfig, settings, secrets, clock);
       AccountService accounts = new AccountService(users, groups, sessions, new LoginThrottle(clock), accountConfig);
       return new Stores(sql, secrets, keys, channels, new KeyService(keys, accountConfig.keyPrefix()), users, groups,
-          root, accounts);
+          root, accounts, providerKeys);
     }
 
     public StoredCallers callers() {
-      return new StoredCallers(keys, users, groups);
+      return new StoredCallers(keys, users, groups, providerKeys);
     }
   }
 }

@@ -1,13 +1,38 @@
 package dev.tollgate.account;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Who is calling the relay: the API key presented, the user it belongs to and that user's group,
- * as last read from the database (see {@link KeyAuthenticator}).
+ * Who is calling the relay: the API key presented, the user it belongs to, that user's group and
+ * their own provider keys (BYOK), as last read from the database (see {@link KeyAuthenticator}).
  */
-public record Caller(ApiKey key, User owner, Group group) {
+public record Caller(ApiKey key, User owner, Group group, List<ProviderKey> providerKeys) {
+
+  public Caller {
+    providerKeys = List.copyOf(providerKeys);
+  }
+
+  /** A caller without provider keys of their own. */
+  public Caller(ApiKey key, User owner, Group group) {
+    this(key, owner, group, List.of());
+  }
+
+  /** The caller's own key for this provider kind, if they stored one. */
+  public Optional<ProviderKey> providerKey(String provider) {
+    for (ProviderKey key : providerKeys) {
+      if (key.provider().equals(provider)) {
+        return Optional.of(key);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the owner's routing policy lets their requests go to this provider kind. */
+  public boolean mayUseProvider(String provider) {
+    return owner.allowedProviders().isEmpty() || owner.allowedProviders().contains(provider);
+  }
 
   /** The key is enabled and not expired, and its owner is enabled. */
   public boolean isUsable(Instant now) {

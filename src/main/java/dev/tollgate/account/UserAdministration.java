@@ -15,10 +15,12 @@ public final class UserAdministration {
 
   private final UserRepository users;
   private final AccountService accounts;
+  private final ProviderKeyRepository providerKeys;
 
-  public UserAdministration(UserRepository users, AccountService accounts) {
+  public UserAdministration(UserRepository users, AccountService accounts, ProviderKeyRepository providerKeys) {
     this.users = users;
     this.accounts = accounts;
+    this.providerKeys = providerKeys;
   }
 
   public List<User> list(String search, int offset, int limit) {
@@ -95,6 +97,7 @@ public final class UserAdministration {
   public void delete(User actor, long id) {
     User target = manageable(actor, id);
     users.updateAdminFields(id, target.role(), UserStatus.DELETED, target.group());
+    providerKeys.deleteAllOf(id); // their own provider keys are theirs: not kept after them
   }
 
   /**

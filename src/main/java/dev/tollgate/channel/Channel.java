@@ -51,6 +51,15 @@ public record Channel(
     return secrets.next();
   }
 
+  /**
+   * This channel with a user's own provider key (BYOK) instead of its keys, and their base URL
+   * when they gave one: same models, mapping, shaping and timeouts.
+   */
+  public Channel withOwnKey(String secret, String ownBaseUrl) {
+    return new Channel(id, name, type, ownBaseUrl == null ? baseUrl : ownBaseUrl, new ChannelSecrets(List.of(secret)),
+        models, modelMapping, priority, weight, paramOverrides, extraHeaders, timeouts, groups, status, createdAt);
+  }
+
   /** The settings this channel was made from, to change some of them. */
   public ChannelSpec toSpec() {
     return new ChannelSpec(name, type, baseUrl, secrets.all(), models.stream().sorted().toList(), modelMapping,

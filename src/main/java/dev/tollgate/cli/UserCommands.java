@@ -55,7 +55,7 @@ final class UserCommands {
   }
 
   static UserAdministration administration(dev.tollgate.App.Stores stores) {
-    return new UserAdministration(stores.users(), stores.accounts());
+    return new UserAdministration(stores.users(), stores.accounts(), stores.providerKeys());
   }
 
   @Command(name = "create", description = "Create a user. Prints its id on stdout.")

@@ -29,6 +29,8 @@ final class Attempts {
   private final Failover policy;
   private final List<Channel> candidates;
   private final long startNanos;
+  /** The calls use the caller's own provider keys: their failures say nothing of the shared channels. */
+  private final boolean ownKeys;
   private final List<UsageRecord.Attempt> recorded = new ArrayList<>(2);
   private int nextIndex;
   private int started;
@@ -36,10 +38,11 @@ final class Attempts {
   private CircuitBreaker currentBreaker;
   private long currentStart;
 
-  Attempts(Failover policy, List<Channel> candidates, long startNanos) {
+  Attempts(Failover policy, List<Channel> candidates, long startNanos, boolean ownKeys) {
     this.policy = policy;
     this.candidates = candidates;
     this.startNanos = startNanos;
+    this.ownKeys = ownKeys;
   }
 
   /**
@@ -55,8 +58,8 @@ final class Attempts {
     }
     while (nextIndex < candidates.size()) {
       Channel channel = candidates.get(nextIndex++);
-      CircuitBreaker breaker = policy.health.of(channel.id());
-      if (breaker.tryAcquire()) {
+      CircuitBreaker breaker = ownKeys ? null : policy.health.of(channel.id());
+      if (breaker == null || breaker.tryAcquire()) {
         started++;
         current = channel;
         currentBreaker = breaker;
@@ -78,7 +81,7 @@ final class Attempts {
       return false;
     }
     for (int i = nextIndex; i < candidates.size(); i++) {
-      if (policy.health.mayTry(candidates.get(i).id())) {
+      if (ownKeys || policy.health.mayTry(candidates.get(i).id())) {
         return true;
       }
     }
@@ -105,13 +108,21 @@ final class Attempts {
     }
   }
 
-  /** The upstream said the channel cannot work (key, account, balance): it is disabled. */
+  /**
+   * The upstream said the channel cannot work (key, account, balance): it is disabled — unless it
+   * was the caller's own key that was refused, which is theirs to mend.
+   */
   void unusable(int status, String reason) {
     Channel channel = current;
     end(status, null, Verdict.NEITHER);
-    if (channel != null) {
+    if (channel != null && !ownKeys) {
       policy.disable.accept(channel, reason);
     }
+  }
+
+  /** Whether these calls use the caller's own provider keys. */
+  boolean ownKeys() {
+    return ownKeys;
   }
 
   /** The call ended without a verdict on the upstream: {@link #CANCELLED}, {@link #UNSUPPORTED}, … */
@@ -148,10 +159,12 @@ final class Attempts {
     }
     int ms = (int) ((policy.nanoTime.getAsLong() - currentStart) / 1_000_000);
     recorded.add(new UsageRecord.Attempt(current.id(), status, error, ms));
-    switch (verdict) {
-      case SUCCESS -> currentBreaker.onSuccess();
-      case FAILURE -> currentBreaker.onFailure();
-      case NEITHER -> currentBreaker.onNeither();
+    if (currentBreaker != null) {
+      switch (verdict) {
+        case SUCCESS -> currentBreaker.onSuccess();
+        case FAILURE -> currentBreaker.onFailure();
+        case NEITHER -> currentBreaker.onNeither();
+      }
     }
     current = null;
     currentBreaker = null;

@@ -143,6 +143,13 @@ public final class ChatRelay {
           "the model '" + cx.request.model() + "' is not served by any channel"));
       return;
     }
+    Optional<RoutingPolicy.Route> route = RoutingPolicy.route(key, candidates);
+    if (route.isEmpty()) {
+      reject(rc, cx, GatewayError.of(ErrorCode.FORBIDDEN, "the model '" + cx.request.model()
+          + "' is blocked by routing policy: none of the providers serving it is allowed for this account"));
+      return;
+    }
+    cx.ownKeys = route.get().ownKeys();
     GatewayError refused = quota.admit(cx);
     if (refused != null) {
       reject(rc, cx, refused);
@@ -152,7 +159,9 @@ public final class ChatRelay {
     if (remaining != null) {
       rc.response().putHeader(QuotaGate.REMAINING_HEADER, remaining);
     }
-    cx.attempts = failover.start(candidates, cx.startNanos);
+    cx.attempts = cx.ownKeys
+        ? failover.startWithOwnKeys(route.get().channels(), cx.startNanos)
+        : failover.start(route.get().channels(), cx.startNanos);
     attempt(rc, cx, null);
   }
 
@@ -334,6 +343,11 @@ public final class ChatRelay {
     switch (verdict.kind()) {
       case CHANNEL_UNUSABLE -> {
         cx.attempts.unusable(status, verdict.channelFault());
+        if (cx.attempts.ownKeys()) { // the caller's own key: theirs to mend, and no shared key stands in for it
+          reject(rc, cx, GatewayError.of(ErrorCode.FORBIDDEN, "the upstream refused your own " + cx.channel.type()
+              + " provider key (HTTP " + status + "); check it at /api/user/providers"));
+          return;
+        }
         attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream refused the gateway's credentials"));
       }
       case UPSTREAM_FAILURE, RATE_LIMITED -> {

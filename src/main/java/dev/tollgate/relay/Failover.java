@@ -39,6 +39,11 @@ public final class Failover {
    * @param startNanos when the request arrived: the deadline counts from there
    */
   Attempts start(List<Channel> candidates, long startNanos) {
-    return new Attempts(this, candidates, startNanos);
+    return new Attempts(this, candidates, startNanos, false);
+  }
+
+  /** Attempts with the caller's own provider keys: no circuit is judged, no channel disabled by them. */
+  Attempts startWithOwnKeys(List<Channel> candidates, long startNanos) {
+    return new Attempts(this, candidates, startNanos, true);
   }
 }

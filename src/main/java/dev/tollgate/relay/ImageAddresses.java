@@ -10,11 +10,11 @@ import java.net.InetAddress;
  * IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by that
  * IPv4 address, so {@code ::ffff:127.0.0.1} is as private as {@code 127.0.0.1}.
  */
-final class ImageAddresses {
+public final class ImageAddresses {
 
   private ImageAddresses() {}
 
-  static boolean isPrivate(InetAddress address) {
+  public static boolean isPrivate(InetAddress address) {
     return switch (address) {
       case Inet4Address v4 -> isPrivateV4(v4.getAddress(), 0);
       case Inet6Address v6 -> isPrivateV6(v6);

@@ -87,7 +87,8 @@ public final class Metering {
             settled.charged(),
             settled.shortfall(),
             charging.free() ? null : new UsageRecord.Prices(charging.price().input(), charging.price().output(),
-                charging.price().cachedInput(), charging.ratio().toPlainString())));
+                charging.price().cachedInput(), charging.ratio().toPlainString()),
+            cx.ownKeys));
   }
 
   /**

@@ -27,14 +27,18 @@ public final class QuotaGate {
   private final QuotaLedger ledger;
   private final int reserveOutputTokens;
   private final boolean remainingHeader;
+  private final BigDecimal ownKeyFeeRatio;
 
   /**
    * @param reserveOutputTokens the most output tokens a reservation counts
    * @param remainingHeader whether answers to priced requests carry {@value #REMAINING_HEADER}
+   * @param ownKeyFeeRatio the share of the price charged when the caller's own provider key serves
    */
-  public QuotaGate(PriceBook prices, QuotaLedger ledger, int reserveOutputTokens, boolean remainingHeader) {
+  public QuotaGate(PriceBook prices, QuotaLedger ledger, int reserveOutputTokens, boolean remainingHeader,
+      BigDecimal ownKeyFeeRatio) {
     this.prices = prices;
     this.ledger = ledger;
+    this.ownKeyFeeRatio = ownKeyFeeRatio;
     this.reserveOutputTokens = reserveOutputTokens;
     this.remainingHeader = remainingHeader;
   }
@@ -53,7 +57,7 @@ public final class QuotaGate {
       }
       case PriceBook.Priced priced -> {
         Caller caller = cx.key;
-        BigDecimal ratio = caller.group().priceRatio();
+        BigDecimal ratio = cx.ownKeys ? caller.group().priceRatio().multiply(ownKeyFeeRatio) : caller.group().priceRatio();
         Integer asked = cx.request.maxOutputTokens();
         int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);
         long estimate = Charge.of(priced.price(), promptTokens(cx.request), 0, output, ratio);

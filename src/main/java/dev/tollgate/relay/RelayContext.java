@@ -24,6 +24,8 @@ public final class RelayContext {
   boolean metered;
   /** The error that ended a converted stream, if one did. */
   ErrorCode streamError;
+  /** Served with the caller's own provider keys (BYOK). */
+  boolean ownKeys;
   /** How the request is charged; null until admitted. */
   Charging charging;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */

@@ -15,6 +15,7 @@ import java.util.List;
  * @param cost micro-cents charged: exactly what was taken from the key and the account
  * @param chargeShortfall micro-cents the usage was worth beyond what the account had left (not taken)
  * @param prices the prices and ratio charged, or null for a model served free
+ * @param ownKey served with the caller's own provider key (BYOK)
  */
 public record UsageRecord(
     String requestId,
@@ -36,7 +37,8 @@ public record UsageRecord(
     int cachedTokens,
     long cost,
     long chargeShortfall,
-    Prices prices) {
+    Prices prices,
+    boolean ownKey) {
 
   public UsageRecord {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);

@@ -16,7 +16,7 @@ public final class UsageRepository {
   private static final String COLUMNS =
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
           + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts, user_id,"
-          + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio";
+          + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio, byok";
 
   private final Sql sql;
 
@@ -31,7 +31,7 @@ public final class UsageRepository {
       connection.setAutoCommit(false);
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Sql.bind(
               statement,
@@ -57,7 +57,8 @@ public final class UsageRepository {
               r.prices() == null ? null : r.prices().input(),
               r.prices() == null ? null : r.prices().output(),
               r.prices() == null ? null : r.prices().cachedInput(),
-              r.prices() == null ? null : r.prices().ratio());
+              r.prices() == null ? null : r.prices().ratio(),
+              r.ownKey());
           statement.addBatch();
         }
         statement.executeBatch();
@@ -173,6 +174,7 @@ public final class UsageRepository {
         row.getLong("cost"),
         row.getLong("charge_shortfall"),
         inputPrice == null ? null : new UsageRecord.Prices(inputPrice, row.getLong("output_price"),
-            Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")));
+            Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")),
+        row.getInt("byok") == 1);
   }
 }

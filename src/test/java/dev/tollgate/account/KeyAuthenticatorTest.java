@@ -72,7 +72,8 @@ class KeyAuthenticatorTest {
     owner = users.insert(new UserRepository.NewUser("owner", null, null, "$argon2id$not-used-here", Role.USER,
         Group.DEFAULT, "OWNERCODE1", null));
     keys = new KeyService(repository, "sk-");
-    authenticator = new KeyAuthenticator(new StoredCallers(repository, users, new GroupRepository(sql, clock)),
+    authenticator = new KeyAuthenticator(new StoredCallers(repository, users, new GroupRepository(sql, clock),
+        new ProviderKeyRepository(sql, new dev.tollgate.config.SecretBox(new byte[32]), clock)),
         Runnable::run, () -> databaseUp, clock,
         () -> TimeUnit.MILLISECONDS.toNanos(nowMillis), Duration.ofSeconds(60));
   }

@@ -25,10 +25,13 @@ public final class UserRoutes implements ManagementRoutes {
 
   private final AccountService accounts;
   private final UserAdministration admin;
+  private final Set<String> providerKinds;
 
-  public UserRoutes(AccountService accounts, UserAdministration admin) {
+  /** @param providerKinds the provider kinds a routing policy may name */
+  public UserRoutes(AccountService accounts, UserAdministration admin, Set<String> providerKinds) {
     this.accounts = accounts;
     this.admin = admin;
+    this.providerKinds = Set.copyOf(providerKinds);
   }
 
   @Override
@@ -114,10 +117,22 @@ public final class UserRoutes implements ManagementRoutes {
         UserJson.text(body, "group"),
         UserJson.whole(body, "quotaDelta"),
         UserJson.text(body, "reason"),
-        UserJson.stringSet(body, "allowedProviders"),
+        knownProviders(UserJson.stringSet(body, "allowedProviders")),
         UserJson.stringSet(body, "allowedModels"));
     Principal principal = ManagementAuth.principal(rc);
     reply(rc, 200, blocking(rc, () -> UserJson.view(admin.update(principal.user(), id, change))));
+  }
+
+  private Set<String> knownProviders(Set<String> named) {
+    if (named != null) {
+      for (String provider : named) {
+        if (!providerKinds.contains(provider)) {
+          throw Problem.invalid("'allowedProviders': unknown provider '" + provider + "'; known: "
+              + providerKinds.stream().sorted().toList());
+        }
+      }
+    }
+    return named;
   }
 
   private void status(RoutingContext rc, UserStatus status) {

@@ -52,8 +52,8 @@ public final class WalletRoutes implements ManagementRoutes {
     router.post("/api/user/topup").handler(body).handler(answering(this::redeem));
     router.get("/api/user/topup").handler(answering(this::topups));
     router.get("/api/user/journal").handler(answering(rc -> journal(rc, ManagementAuth.principal(rc).userId())));
-    // /api/user/{id}/… is admin-only already (UserRoutes guards it)
-    router.getWithRegex("/api/user/(?<id>[0-9]+)/journal").handler(answering(rc -> journal(rc, Requests.id(rc, "user"))));
+    router.getWithRegex("/api/user/(?<id>[0-9]+)/journal").handler(ManagementAuth::adminOnly)
+        .handler(answering(rc -> journal(rc, Requests.id(rc, "user"))));
 
     router.route("/api/redemption*").handler(ManagementAuth::adminOnly);
     router.post("/api/redemption").handler(body).handler(answering(this::createBatch));
