@@ -50,7 +50,7 @@ public final class SecretBox {
         return new SecretBox(decodeKey(Files.readString(file, StandardCharsets.US_ASCII).trim()));
       }
       if (secretsStored) {
-        throw new ConfigException("the database holds encrypted channel keys but no secret key is available: set"
+        throw new ConfigException("the database holds encrypted channel keys (or users' provider keys) but no secret key is available: set"
             + " secret_key (or TOLLGATE_SECRET_KEY) to the key they were stored with, or restore " + file
             + " (a new key would not decrypt them)");
       }

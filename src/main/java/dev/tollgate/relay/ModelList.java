@@ -48,7 +48,7 @@ public final class ModelList {
           json.writeStartObject();
           json.writeArrayFieldStart("models");
           for (String model : catalog.models(key.groupName())) {
-            if (key.mayUse(model) && !catalog.channelsFor(model, key.groupName()).isEmpty()) {
+            if (available(key, model)) {
               writeGeminiModel(json, model);
             }
           }
@@ -63,7 +63,7 @@ public final class ModelList {
     String model = id.startsWith("models/") ? id.substring("models/".length()) : id;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(model) || catalog.channelsFor(model, key.groupName()).isEmpty()) {
+          if (!available(key, model)) {
             fail(rc, WireProtocol.GEMINI, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + model + "' does not exist or is not available to this key"));
             return;
@@ -118,7 +118,7 @@ public final class ModelList {
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
           List<String> models = catalog.models(key.groupName()).stream()
-              .filter(m -> key.mayUse(m) && !catalog.channelsFor(m, key.groupName()).isEmpty()).toList();
+              .filter(m -> available(key, m)).toList();
           ok(rc, write(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
@@ -140,7 +140,7 @@ public final class ModelList {
     WireProtocol caller = anthropicCaller(rc) ? WireProtocol.ANTHROPIC : WireProtocol.OPENAI;
     authentication.authenticate(rc.request())
         .onSuccess(key -> {
-          if (!key.mayUse(id) || catalog.channelsFor(id, key.groupName()).isEmpty()) {
+          if (!available(key, id)) {
             fail(rc, caller, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
                 "the model '" + id + "' does not exist or is not available to this key"));
             return;
@@ -156,12 +156,27 @@ public final class ModelList {
         .onFailure(err -> fail(rc, caller, GatewayError.from(err)));
   }
 
+  /**
+   * Whether the caller can call the model: the key, group and routing policy allow it, and some
+   * channel of a provider their policy allows serves it to their group.
+   */
+  private boolean available(Caller key, String model) {
+    if (!key.mayUse(model)) {
+      return false;
+    }
+    for (Channel channel : catalog.channelsFor(model, key.groupName())) {
+      if (key.mayUseProvider(channel.type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void writeModel(JsonGenerator json, Caller key, String model) throws IOException {
-    List<Channel> channels = catalog.channelsFor(model, key.groupName());
-    if (!key.mayUse(model) || channels.isEmpty()) {
+    if (!available(key, model)) {
       return;
     }
-    Channel first = channels.get(0);
+    Channel first = catalog.channelsFor(model, key.groupName()).get(0);
     json.writeStartObject();
     json.writeStringField("id", model);
     json.writeStringField("object", "model");

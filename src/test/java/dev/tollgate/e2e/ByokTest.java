@@ -175,6 +175,9 @@ class ByokTest {
     assertThat(geminiShape.statusCode()).isEqualTo(403);
     assertThat(JSON.readTree(geminiShape.body()).path("error").path("status").asText()).isEqualTo("PERMISSION_DENIED");
     assertThat(messages(user[1], "claude-text").statusCode()).as("an allowed provider").isEqualTo(200);
+    JsonNode models = JSON.readTree(Http.get(gateway.baseUrl() + "/v1/models", user[1]).body());
+    assertThat(models.path("data").findValuesAsText("id")).as("model lists follow the policy").contains("claude-text")
+        .doesNotContain("mock-text");
     assertThat(api.call("PUT", "/api/user/" + id, "{\"allowedProviders\":[\"opneai\"]}", TestGateway.ADMIN_TOKEN).error())
         .contains("'allowedProviders'");
   }

@@ -72,6 +72,26 @@ class SecretKeyStartupTest {
   }
 
   @Test
+  void storedProviderKeysNeedTheirSecretKeyToo() {
+    Path first = dir.resolve("byok");
+    App app = App.start(config(first, null));
+    try {
+      app.stores().providerKeys().insert(app.stores().root().id(), "openai", null, "sk-own-provider-key-0000");
+    } finally {
+      app.stop();
+    }
+
+    assertThatThrownBy(() -> App.start(config(dir.resolve("lost-byok"), null)))
+        .as("no channel is stored: the provider key alone makes the secret key necessary")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TOLLGATE_SECRET_KEY");
+    String other = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertThatThrownBy(() -> App.start(config(dir.resolve("other-byok"), other)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("provider keys (BYOK) cannot be decrypted");
+  }
+
+  @Test
   void anotherKeyStopsTheStart() {
     storeAChannel();
     String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
