@@ -1,41 +1,29 @@
 package dev.tollgate.billing;
 
+import dev.tollgate.db.ChangeWatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The model prices in memory, for the hot path. A background poll of a cheap change stamp reloads
- * them within a second of any change, wherever it was made (the API, the CLI, another replica).
+ * The model prices in memory, for the hot path, reloaded within a second of any change wherever it
+ * was made ({@link ChangeWatch}).
  */
 public final class PriceBook implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PriceBook.class);
-
   private final PriceRepository repository;
   private final List<Pattern> freeModels;
-  private final ScheduledExecutorService poller;
+  private final ChangeWatch watch;
   private volatile Map<String, ModelPrice> prices = Map.of();
-  private volatile String stamp = "";
-  private boolean failing; // the poller thread's only
 
   /** @param freeModels names or patterns with {@code *} of models served without a price */
   public PriceBook(PriceRepository repository, List<String> freeModels) {
     this.repository = repository;
     this.freeModels = freeModels.stream().map(PriceBook::glob).toList();
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "price-book");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.watch = new ChangeWatch("price", repository::changeStamp, this::load);
   }
 
   /** How a model is sold. */
@@ -54,32 +42,17 @@ public final class PriceBook implements AutoCloseable {
 
   /** Loads now, then keeps watching every {@code pollMillis}. */
   public PriceBook start(long pollMillis) {
-    reload();
-    poller.scheduleWithFixedDelay(this::reloadIfChanged, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    watch.start(pollMillis);
     return this;
   }
 
   /** Reloads at once; for changes made through this process. */
-  public synchronized void reload() {
-    stamp = repository.changeStamp();
-    prices = repository.list().stream().collect(Collectors.toUnmodifiableMap(ModelPrice::model, Function.identity()));
+  public void reload() {
+    watch.reload();
   }
 
-  private void reloadIfChanged() {
-    try {
-      if (!repository.changeStamp().equals(stamp)) {
-        reload();
-      }
-      if (failing) {
-        failing = false;
-        LOG.info("price reload works again");
-      }
-    } catch (RuntimeException e) {
-      if (!failing) { // once per outage: the database monitor reports the outage itself
-        failing = true;
-        LOG.warn("price reload failed; charging the previous prices until it works: {}", e.getMessage());
-      }
-    }
+  private void load() {
+    prices = repository.list().stream().collect(Collectors.toUnmodifiableMap(ModelPrice::model, Function.identity()));
   }
 
   /** A price of its own wins over being configured free. */
@@ -118,6 +91,6 @@ public final class PriceBook implements AutoCloseable {
 
   @Override
   public void close() {
-    poller.shutdownNow();
+    watch.close();
   }
 }

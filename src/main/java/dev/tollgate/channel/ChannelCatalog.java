@@ -1,5 +1,6 @@
 package dev.tollgate.channel;
 
+import dev.tollgate.db.ChangeWatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -9,68 +10,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The enabled channels, held in memory for the hot path. A background poll of a cheap change
- * stamp reloads them within a second of any change, wherever it was made (this process, the CLI,
- * another replica).
+ * The enabled channels, held in memory for the hot path, reloaded within a second of any change
+ * wherever it was made ({@link ChangeWatch}).
  */
 public final class ChannelCatalog implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChannelCatalog.class);
-
   private final ChannelRepository repository;
-  private final ScheduledExecutorService poller;
+  private final ChangeWatch watch;
   private volatile Snapshot snapshot = Snapshot.of(List.of());
-  private volatile String stamp = "";
 
   public ChannelCatalog(ChannelRepository repository) {
     this.repository = repository;
-    this.poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "channel-catalog");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.watch = new ChangeWatch("channel", repository::changeStamp, this::load);
   }
-
-  private boolean failing; // touched by the poller thread only
 
   /** Loads now, then keeps watching every {@code pollMillis}. */
   public ChannelCatalog start(long pollMillis) {
-    reload();
-    poller.scheduleWithFixedDelay(this::reloadIfChanged, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    watch.start(pollMillis);
     return this;
   }
 
   /** Reloads at once; for changes made through this process. */
-  public synchronized void reload() {
-    stamp = repository.changeStamp();
-    snapshot = Snapshot.of(repository.listVisible().stream().filter(c -> c.status() == ChannelStatus.ENABLED).toList());
+  public void reload() {
+    watch.reload();
   }
 
-  private void reloadIfChanged() {
-    try {
-      if (!repository.changeStamp().equals(stamp)) {
-        reload();
-      }
-      if (failing) {
-        failing = false;
-        LOG.info("channel reload works again");
-      }
-    } catch (RuntimeException e) {
-      // Once per outage, not once a second: the database monitor reports the outage itself.
-      if (!failing) {
-        failing = true;
-        LOG.warn("channel reload failed; serving the previous set until it works: {}", e.getMessage());
-      }
-    }
+  private void load() {
+    snapshot = Snapshot.of(repository.listVisible().stream().filter(c -> c.status() == ChannelStatus.ENABLED).toList());
   }
 
   /** Enabled channels serving the model to the caller group, highest priority first. */
@@ -90,7 +58,7 @@ public final class ChannelCatalog implements AutoCloseable {
 
   @Override
   public void close() {
-    poller.shutdownNow();
+    watch.close();
   }
 
   /**
