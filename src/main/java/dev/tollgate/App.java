@@ -59,6 +59,10 @@ import dev.tollgate.relay.StreamSettings;
 import dev.tollgate.relay.ThoughtSignatures;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.QuotaGate;
+import dev.tollgate.relay.RateGate;
+import dev.tollgate.limit.LocalRateLimiter;
+import dev.tollgate.limit.PlanBook;
+import dev.tollgate.limit.PlanRepository;
 import dev.tollgate.relay.ModelList;
 import dev.tollgate.relay.UpstreamTimeouts;
 import dev.tollgate.usage.TokenEstimator;
@@ -104,6 +108,8 @@ public final class App implements AutoCloseable {
   private final UsageWriter usageWriter;
   private final PriceBook prices;
   private final LastUseRecorder lastUse;
+  private final PlanBook plans;
+  private final LocalRateLimiter rateLimiter = new LocalRateLimiter(System::nanoTime);
   private final QuotaLedger ledger = new QuotaLedger(System::nanoTime);
   private static final long LEDGER_SWEEP_MS = 60_000;
   /** How far behind a key's lastUsedAt may be. */
@@ -145,6 +151,7 @@ public final class App implements AutoCloseable {
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
     this.prices = new PriceBook(priceRepository, config.billing().freeModels()).start(1000);
     this.lastUse = new LastUseRecorder(stores.keys()).start(LAST_USE_FLUSH_MS);
+    this.plans = new PlanBook(new PlanRepository(stores.sql())).start(1000);
     this.usageWriter = new UsageWriter(usageRepository, config.usage().batchSize(), config.usage().flushIntervalMs());
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
@@ -160,6 +167,7 @@ public final class App implements AutoCloseable {
       if (usageWriter.pending() == 0) {
         ledger.evictIdle(TimeUnit.MINUTES.toNanos(30));
       }
+      rateLimiter.sweep(); // limit states equal to a fresh one
     }));
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
         stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())),
@@ -172,7 +180,8 @@ public final class App implements AutoCloseable {
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     TokenEstimator estimator = new TokenEstimator();
-    Metering metering = new Metering(usageWriter, estimator, ledger);
+    RateGate rates = new RateGate(rateLimiter, plans, config.billing().reserveOutputTokens());
+    Metering metering = new Metering(usageWriter, estimator, ledger, rates);
     QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
@@ -209,7 +218,7 @@ public final class App implements AutoCloseable {
       upstreamClients.add(client);
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
       ChatRelays chat = ChatRelays.create(
-          loop, client, authentication, router, failover, providers, codecs, images, metering, quota, timeouts,
+          loop, client, authentication, router, failover, providers, codecs, images, metering, quota, rates, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
       ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
@@ -261,6 +270,10 @@ public final class App implements AutoCloseable {
 
   public PriceBook prices() {
     return prices;
+  }
+
+  public PlanBook plans() {
+    return plans;
   }
 
   public LastUseRecorder lastUse() {
@@ -315,6 +328,7 @@ public final class App implements AutoCloseable {
     }
     catalog.close();
     prices.close();
+    plans.close();
     lastUse.close();
     boolean flushed = usageWriter.close(60_000);
     LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");

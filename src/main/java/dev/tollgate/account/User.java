@@ -13,6 +13,7 @@ import java.util.Set;
  * @param allowedProviders the routing policy: provider kinds this user's requests may go to;
  *     empty = any
  * @param allowedModels the routing policy: models this user may call; empty = any
+ * @param planId the rate-limit plan of the user's keys that name none; null = no limits
  */
 public record User(
     long id,
@@ -31,7 +32,8 @@ public record User(
     int sessionVersion,
     Set<String> allowedProviders,
     Set<String> allowedModels,
-    Instant createdAt) {
+    Instant createdAt,
+    Long planId) {
 
   public User {
     allowedProviders = Set.copyOf(allowedProviders);

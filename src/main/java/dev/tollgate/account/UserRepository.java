@@ -16,7 +16,7 @@ public final class UserRepository {
 
   private static final String COLUMNS = "id, username, email, display_name, password_hash, role, status, group_name,"
       + " quota, used_quota, request_count, invite_code, inviter_id, session_version, allowed_providers,"
-      + " allowed_models, created_at";
+      + " allowed_models, created_at, plan_id";
 
   private final Sql sql;
   private final Clock clock;
@@ -153,7 +153,8 @@ public final class UserRepository {
         row.getInt("session_version"),
         CommaList.split(row.getString("allowed_providers")),
         CommaList.split(row.getString("allowed_models")),
-        Instant.ofEpochMilli(row.getLong("created_at")));
+        Instant.ofEpochMilli(row.getLong("created_at")),
+        Sql.nullableLong(row, "plan_id"));
   }
 
   /** The WHERE clause of a list: not deleted, and matching the search when there is one. */

@@ -59,6 +59,7 @@ public final class ChatRelay {
   private final ImageFetcher images;
   private final Metering metering;
   private final QuotaGate quota;
+  private final RateGate rates;
   private final UpstreamTimeouts timeouts;
   private final InFlight inFlight;
   private final Clock clock;
@@ -77,6 +78,7 @@ public final class ChatRelay {
       ImageFetcher images,
       Metering metering,
       QuotaGate quota,
+      RateGate rates,
       UpstreamTimeouts timeouts,
       InFlight inFlight,
       Clock clock,
@@ -93,6 +95,7 @@ public final class ChatRelay {
     this.images = images;
     this.metering = metering;
     this.quota = quota;
+    this.rates = rates;
     this.timeouts = timeouts;
     this.inFlight = inFlight;
     this.clock = clock;
@@ -150,6 +153,11 @@ public final class ChatRelay {
       return;
     }
     cx.ownKeys = route.get().ownKeys();
+    GatewayError limited = rates.admit(rc.response(), cx);
+    if (limited != null) {
+      reject(rc, cx, limited);
+      return;
+    }
     GatewayError refused = quota.admit(cx);
     if (refused != null) {
       reject(rc, cx, refused);

@@ -32,12 +32,12 @@ public record ChatRelays(
 
   public static ChatRelays create(
       Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Failover failover,
-      Providers providers, Codecs codecs, ImageFetcher images, Metering metering, QuotaGate quota,
+      Providers providers, Codecs codecs, ImageFetcher images, Metering metering, QuotaGate quota, RateGate rates,
       UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, ThoughtSignatures signatures,
       boolean reasoningTextByDefault, StreamSettings streams) {
     ToolCallSignatures toolCallSignatures = new ToolCallSignatures(signatures);
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
-        ingress, vertx, client, authentication, router, failover, providers, codecs, images, metering, quota,
+        ingress, vertx, client, authentication, router, failover, providers, codecs, images, metering, quota, rates,
         timeouts, inFlight, clock, toolCallSignatures, streams);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
         codec, new AnthropicPassthrough(), AnthropicProvider.CLIENT_HEADERS,

@@ -21,11 +21,13 @@ public final class Metering {
   private final UsageWriter writer;
   private final TokenEstimator estimator;
   private final QuotaLedger ledger;
+  private final RateGate rates;
 
-  public Metering(UsageWriter writer, TokenEstimator estimator, QuotaLedger ledger) {
+  public Metering(UsageWriter writer, TokenEstimator estimator, QuotaLedger ledger, RateGate rates) {
     this.writer = writer;
     this.estimator = estimator;
     this.ledger = ledger;
+    this.rates = rates;
   }
 
   TokenEstimator estimator() {
@@ -59,6 +61,7 @@ public final class Metering {
       prompt = 0; // refused, or failed upstream: nothing was generated, nothing is owed
       completion = 0;
     }
+    rates.finish(cx, (long) prompt + completion);
     int cached = usage == null ? 0 : usage.cachedTokens();
     Charging charging = cx.charging == null ? Charging.FREE : cx.charging;
     long cost = charging.cost(new Usage(prompt, completion, cached, 0), BigDecimal.ONE);
@@ -96,6 +99,7 @@ public final class Metering {
    * record settles it otherwise). Safe to call after the record: settling twice is a no-op.
    */
   void releaseUnsettled(RelayContext cx) {
+    rates.finish(cx, cx.rateTokens);
     if (cx.charging != null && cx.charging.reservation() != null) {
       ledger.release(cx.charging.reservation());
     }

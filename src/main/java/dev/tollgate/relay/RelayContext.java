@@ -26,6 +26,10 @@ public final class RelayContext {
   ErrorCode streamError;
   /** Served with the caller's own provider keys (BYOK). */
   boolean ownKeys;
+  /** The rate limits the request was admitted under (null: none, or not admitted, or finished). */
+  dev.tollgate.limit.Limits rateLimits;
+  /** The tokens its admission counted against the key's tokens per minute. */
+  long rateTokens;
   /** How the request is charged; null until admitted. */
   Charging charging;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */
@@ -35,6 +39,10 @@ public final class RelayContext {
     this.requestId = requestId;
     this.receivedAt = receivedAt;
     this.startNanos = startNanos;
+  }
+
+  long keyId() {
+    return key.keyId();
   }
 
   public String requestId() {

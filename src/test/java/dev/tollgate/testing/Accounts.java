@@ -18,7 +18,7 @@ public final class Accounts {
 
   public static User user(long id, UserStatus status, String group, Set<String> allowedModels) {
     return new User(id, "user" + id, null, null, "$argon2id$unused", Role.USER, status, group, 0, 0, 0,
-        "INVITE" + id, null, 0, Set.of(), allowedModels, Instant.EPOCH);
+        "INVITE" + id, null, 0, Set.of(), allowedModels, Instant.EPOCH, null);
   }
 
   public static ApiKey key(long id, long userId, KeyStatus status, Set<String> models) {

@@ -1,0 +1,148 @@
+package dev.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.account.KeyService;
+import dev.tollgate.limit.Plan;
+import dev.tollgate.limit.PlanRepository;
+import dev.tollgate.testing.Http;
+import dev.tollgate.testing.MockAnthropicUpstream;
+import dev.tollgate.testing.MockOpenAiUpstream;
+import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plans' limits on the relay: 429 with Retry-After and the x-ratelimit-* headers, in each protocol. */
+@UsesDatabase
+class RateLimitTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  static MockOpenAiUpstream upstream;
+  static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    upstream = new MockOpenAiUpstream();
+    gateway = TestGateway.start(dataDir);
+    gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-slow"), Map.of());
+    gateway.app().stores().sql().update("INSERT INTO plans (name, qps, rpm, tpm, max_concurrent, created_at, updated_at)"
+        + " VALUES ('small-tpm', 0, 0, 1000, 0, 1, 1)");
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    upstream.close();
+  }
+
+  private static long plan(String name) {
+    return new PlanRepository(gateway.app().stores().sql()).list().stream().filter(p -> p.name().equals(name))
+        .mapToLong(Plan::id).findFirst().orElseThrow();
+  }
+
+  private static String keyOnPlan(String planName) {
+    gateway.app().plans().reload();
+    return gateway.app().stores().keyService().create(gateway.app().stores().root().id(),
+        new KeyService.Settings("limited", null, null, null, null, plan(planName))).key();
+  }
+
+  private static HttpResponse<String> chat(String key, String body) {
+    return Http.postJson(gateway.baseUrl() + "/v1/chat/completions", key, body);
+  }
+
+  @Test
+  void theFreePlanAdmitsTwoAtOnceThenAnswers429WithRetryAfterAndHeaders() throws Exception {
+    String key = keyOnPlan("free");
+    HttpResponse<String> first = chat(key, Http.chat("mock-text", false));
+    HttpResponse<String> second = chat(key, Http.chat("mock-text", false));
+    HttpResponse<String> third = chat(key, Http.chat("mock-text", false));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).contains("20");
+    assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).contains("19");
+    assertThat(first.headers().firstValue("x-ratelimit-reset-requests")).contains("3s");
+    assertThat(first.headers().firstValue("x-ratelimit-limit-tokens")).contains("40000");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(third.headers().firstValue("retry-after")).contains("1");
+    JsonNode error = JSON.readTree(third.body()).path("error");
+    assertThat(error.path("message").asText()).contains("2 requests per second");
+    assertThat(third.headers().firstValue("x-ratelimit-remaining-requests")).as("told on refusals too").isPresent();
+  }
+
+  @Test
+  void refusalsComeInTheCallersProtocol() throws Exception {
+    String key = keyOnPlan("free");
+    chat(key, Http.chat("mock-text", false));
+    chat(key, Http.chat("mock-text", false));
+
+    HttpResponse<String> anthropic = Http.postJson(gateway.baseUrl() + "/v1/messages", key,
+        "{\"model\":\"mock-text\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> gemini = Http.postJson(gateway.baseUrl() + "/v1beta/models/mock-text:generateContent", key,
+        "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}");
+
+    assertThat(anthropic.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(anthropic.body()).path("error").path("type").asText()).isEqualTo("rate_limit_error");
+    assertThat(gemini.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(gemini.body()).path("error").path("status").asText()).isEqualTo("RESOURCE_EXHAUSTED");
+  }
+
+  @Test
+  void largeRequestsAreStoppedByTokensPerMinuteBeforeReachingTheUpstream() throws Exception {
+    String key = keyOnPlan("small-tpm");
+    // A stream that may produce 600 tokens stays in flight: its tokens are counted until it ends.
+    HttpResponse<java.io.InputStream> inFlight = Http.client().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"mock-slow\",\"stream\":true,\"max_tokens\":600,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(inFlight.statusCode()).isEqualTo(200);
+    int before = upstream.receivedCount();
+
+    HttpResponse<String> refused = chat(key,
+        "{\"model\":\"mock-text\",\"max_tokens\":600,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> tooLarge = chat(key,
+        "{\"model\":\"mock-text\",\"max_tokens\":5000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(refused.body()).path("error").path("message").asText()).contains("1000 tokens per minute");
+    assertThat(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
+    assertThat(tooLarge.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(tooLarge.body()).path("error").path("message").asText()).contains("more than the key's whole limit");
+    assertThat(tooLarge.headers().firstValue("retry-after")).as("waiting would not help").isEmpty();
+    assertThat(upstream.receivedCount() - before).as("neither reached the upstream").isZero();
+
+    upstream.releaseSlow();
+    inFlight.body().readAllBytes();
+    // The stream used a few tokens, not 600: once it ended, its unused share came back.
+    long deadline = System.currentTimeMillis() + 2_000;
+    int status;
+    do {
+      status = chat(key, "{\"model\":\"mock-text\",\"max_tokens\":600,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+          .statusCode();
+    } while (status != 200 && System.currentTimeMillis() < deadline);
+    assertThat(status).isEqualTo(200);
+  }
+
+  @Test
+  void keysWithoutAPlanAreNotLimited() {
+    String key = gateway.createKey();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> response = chat(key, Http.chat("mock-text", false));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+    }
+  }
+}
