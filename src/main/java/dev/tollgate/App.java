@@ -18,6 +18,7 @@ import dev.tollgate.api.HttpApi;
 import dev.tollgate.api.manage.ManagementApi;
 import dev.tollgate.api.manage.PriceRoutes;
 import dev.tollgate.api.manage.TokenRoutes;
+import dev.tollgate.api.manage.PlanRoutes;
 import dev.tollgate.api.manage.ProviderKeyRoutes;
 import dev.tollgate.account.LastUseRecorder;
 import dev.tollgate.account.ProviderKeyRepository;
@@ -151,7 +152,8 @@ public final class App implements AutoCloseable {
     this.catalog = new ChannelCatalog(stores.channels()).start(1000);
     this.prices = new PriceBook(priceRepository, config.billing().freeModels()).start(1000);
     this.lastUse = new LastUseRecorder(stores.keys()).start(LAST_USE_FLUSH_MS);
-    this.plans = new PlanBook(new PlanRepository(stores.sql())).start(1000);
+    PlanRepository planRepository = new PlanRepository(stores.sql());
+    this.plans = new PlanBook(planRepository).start(1000);
     this.usageWriter = new UsageWriter(usageRepository, config.usage().batchSize(), config.usage().flushIntervalMs());
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
@@ -195,11 +197,12 @@ public final class App implements AutoCloseable {
     StreamSettings streams = new StreamSettings(16 * 1024 * 1024, config.server().streamKeepaliveSeconds() * 1000L);
     ManagementAuth managementAuth = new ManagementAuth(stores.accounts(), stores.users(), config.admin().token());
     UserRoutes userRoutes = new UserRoutes(stores.accounts(),
-        new UserAdministration(stores.users(), stores.accounts(), stores.providerKeys()), providers.kinds());
+        new UserAdministration(stores.users(), stores.accounts(), stores.providerKeys()), providers.kinds(), planRepository);
     GroupRoutes groupRoutes = new GroupRoutes(stores.groups());
     PriceRoutes priceRoutes = new PriceRoutes(priceRepository, prices, stores.groups(), catalog);
     RedemptionRepository redemptionCodes = new RedemptionRepository(stores.sql(), clock);
-    TokenRoutes tokenRoutes = new TokenRoutes(stores.keyService(), stores.keys(), stores.users());
+    TokenRoutes tokenRoutes = new TokenRoutes(stores.keyService(), stores.keys(), stores.users(), planRepository);
+    PlanRoutes planRoutes = new PlanRoutes(planRepository, plans);
     ProviderKeyRoutes providerKeyRoutes = new ProviderKeyRoutes(stores.providerKeys(), stores.users(), providers);
     WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
         usageRepository, clock);
@@ -220,7 +223,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, rates, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes,
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes, planRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);

@@ -77,6 +77,9 @@ public final class UserAdministration {
           change.allowedProviders() == null ? target.allowedProviders() : change.allowedProviders(),
           change.allowedModels() == null ? target.allowedModels() : change.allowedModels());
     }
+    if (change.planId() != null) {
+      users.setPlan(id, change.planId() == 0 ? null : change.planId()); // 0: back to no plan
+    }
     if (change.quotaDeltaCents() != null && change.quotaDeltaCents() != 0) {
       try {
         users.creditQuota(id, Money.centsToMicros(change.quotaDeltaCents()), "admin", change.reason().strip(), actor.id());
@@ -140,12 +143,13 @@ public final class UserAdministration {
       Long quotaDeltaCents,
       String reason,
       Set<String> allowedProviders,
-      Set<String> allowedModels) {
+      Set<String> allowedModels,
+      Long planId) {
 
     /** A top-up or deduction and nothing else. */
     boolean onlyQuota() {
       return quotaDeltaCents != null && displayName == null && email == null && password == null && role == null
-          && status == null && group == null && allowedProviders == null && allowedModels == null;
+          && status == null && group == null && allowedProviders == null && allowedModels == null && planId == null;
     }
   }
 }

@@ -102,6 +102,11 @@ public final class UserRepository {
         role.dbValue(), status.dbValue(), group, clock.millis(), id);
   }
 
+  /** The user's rate-limit plan; null = none. */
+  public void setPlan(long id, Long planId) {
+    sql.update("UPDATE users SET plan_id = ?, updated_at = ? WHERE id = ?", planId, clock.millis(), id);
+  }
+
   public void updateRoutingPolicy(long id, Set<String> providers, Set<String> models) {
     sql.update("UPDATE users SET allowed_providers = ?, allowed_models = ?, updated_at = ? WHERE id = ?",
         CommaList.join(providers), CommaList.join(models), clock.millis(), id);

@@ -172,7 +172,7 @@ final class UserCommands {
     @Override
     public Integer call() {
       User after = parent.admin.withStores(stores -> administration(stores).update(stores.root(), find(stores, username).id(),
-          new UserAdministration.AdminUpdate(null, null, null, null, null, null, cents, reason, null, null)));
+          new UserAdministration.AdminUpdate(null, null, null, null, null, null, cents, reason, null, null, null)));
       spec.commandLine().getOut().println(Money.microsToCents(after.quota()));
       return 0;
     }
@@ -188,7 +188,7 @@ final class UserCommands {
     @Override
     public Integer call() {
       parent.admin.withStores(stores -> administration(stores).update(stores.root(), find(stores, username).id(),
-          new UserAdministration.AdminUpdate(null, null, null, null, null, group, null, null, null, null)));
+          new UserAdministration.AdminUpdate(null, null, null, null, null, group, null, null, null, null, null)));
       spec.commandLine().getErr().println("user '" + username + "' is now in group '" + group + "'");
       return 0;
     }

@@ -25,6 +25,36 @@ public final class PlanRepository {
     return sql.one("SELECT " + COLUMNS + " FROM plans WHERE id = ?", PlanRepository::map, id);
   }
 
+  public boolean exists(long id) {
+    return find(id).isPresent();
+  }
+
+  public Optional<Plan> findByName(String name) {
+    return sql.one("SELECT " + COLUMNS + " FROM plans WHERE name = ?", PlanRepository::map, name);
+  }
+
+  /** Creates the plan, or changes the limits of the plan with that name; returns it. */
+  public Plan put(String name, Limits limits) {
+    long now = System.currentTimeMillis();
+    int changed = sql.update("UPDATE plans SET qps = ?, rpm = ?, tpm = ?, max_concurrent = ?, updated_at = ? WHERE name = ?",
+        limits.qps(), limits.rpm(), limits.tpm(), limits.maxConcurrent(), now, name);
+    if (changed == 0) {
+      sql.insert("INSERT INTO plans (name, qps, rpm, tpm, max_concurrent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          name, limits.qps(), limits.rpm(), limits.tpm(), limits.maxConcurrent(), now, now);
+    }
+    return findByName(name).orElseThrow();
+  }
+
+  /** Keys and users on the plan. */
+  public long members(long id) {
+    return sql.one("SELECT (SELECT COUNT(*) FROM api_keys WHERE plan_id = ? AND status <> 'deleted')"
+        + " + (SELECT COUNT(*) FROM users WHERE plan_id = ? AND status <> 'deleted')", row -> row.getLong(1), id, id).orElse(0L);
+  }
+
+  public boolean delete(long id) {
+    return sql.update("DELETE FROM plans WHERE id = ?", id) == 1;
+  }
+
   /** Changes whenever a plan is added, changed or removed: cheap to poll. */
   public String changeStamp() {
     return sql.one("SELECT COUNT(*) AS n, MAX(updated_at) AS last FROM plans",

@@ -145,4 +145,35 @@ class RateLimitTest {
       assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
     }
   }
+
+  @Test
+  void adminsEditPlansAndAUsersPlanCoversTheirKeysWithoutOne() throws Exception {
+    String admin = TestGateway.ADMIN_TOKEN;
+    var api = gateway.api();
+    assertThat(api.call("GET", "/api/plan", null, admin).body().path("data").findValuesAsText("name"))
+        .contains("free", "starter", "pro", "enterprise");
+    var created = api.call("PUT", "/api/plan/one-per-minute", "{\"rpm\":1}", admin);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    assertThat(created.body().path("rpm").asLong()).isEqualTo(1);
+    assertThat(created.body().path("qps").asLong()).isZero();
+    assertThat(api.call("PUT", "/api/plan/one-per-minute", "{\"rpm\":-1}", admin).error()).contains("'rpm'");
+    assertThat(api.call("PUT", "/api/plan/Bad%20Name", "{\"rpm\":1}", admin).status()).isEqualTo(400);
+
+    String session = api.register("planned", "planned-pw");
+    long userId = api.call("GET", "/api/user/self", null, session).body().path("id").asLong();
+    assertThat(api.call("PUT", "/api/plan/one-per-minute", "{\"rpm\":2}", session).status()).isEqualTo(403);
+    assertThat(api.call("GET", "/api/plan", null, session).status()).as("plans are for everyone to read").isEqualTo(200);
+    long planId = created.body().path("id").asLong();
+    assertThat(api.call("PUT", "/api/user/" + userId, "{\"planId\":" + planId + "}", admin).body().path("planId").asLong())
+        .isEqualTo(planId);
+    assertThat(api.call("PUT", "/api/user/" + userId, "{\"planId\":987654}", admin).error()).contains("'planId'");
+
+    String key = api.call("POST", "/api/token", "{\"name\":\"unplanned\"}", session).body().path("key").asText();
+    assertThat(chat(key, Http.chat("mock-text", false)).statusCode()).isEqualTo(200);
+    assertThat(chat(key, Http.chat("mock-text", false)).statusCode()).as("the owner's plan: one a minute").isEqualTo(429);
+    assertThat(api.call("DELETE", "/api/plan/one-per-minute", null, admin).status()).as("still given to a user").isEqualTo(409);
+
+    api.call("PUT", "/api/user/" + userId, "{\"planId\":0}", admin);
+    assertThat(api.call("DELETE", "/api/plan/one-per-minute", null, admin).status()).isEqualTo(204);
+  }
 }

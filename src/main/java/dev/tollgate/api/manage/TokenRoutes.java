@@ -12,6 +12,7 @@ import dev.tollgate.account.KeyService;
 import dev.tollgate.account.KeyStatus;
 import dev.tollgate.account.UserRepository;
 import dev.tollgate.account.UserStatus;
+import dev.tollgate.limit.PlanRepository;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,11 +29,13 @@ public final class TokenRoutes implements ManagementRoutes {
   private final KeyService keyService;
   private final ApiKeyRepository keys;
   private final UserRepository users;
+  private final PlanRepository plans;
 
-  public TokenRoutes(KeyService keyService, ApiKeyRepository keys, UserRepository users) {
+  public TokenRoutes(KeyService keyService, ApiKeyRepository keys, UserRepository users, PlanRepository plans) {
     this.keyService = keyService;
     this.keys = keys;
     this.users = users;
+    this.plans = plans;
   }
 
   @Override
@@ -72,6 +75,7 @@ public final class TokenRoutes implements ManagementRoutes {
       if (users.findById(owner).filter(user -> user.status() != UserStatus.DELETED).isEmpty()) {
         throw Problem.invalid("'userId': there is no user " + owner);
       }
+      requirePlan(settings.planId());
       KeyService.CreatedKey created = keyService.create(owner, settings);
       return Replies.JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
           "apiKey", TokenJson.view(created.stored())).put("key", created.key());
@@ -87,6 +91,9 @@ public final class TokenRoutes implements ManagementRoutes {
       ApiKey current = visible(principal, id);
       KeyService.Settings settings = TokenJson.settings(body, KeyService.Settings.of(current));
       requirePlanRights(principal, settings.planId(), current.planId());
+      if (!java.util.Objects.equals(settings.planId(), current.planId())) {
+        requirePlan(settings.planId());
+      }
       return TokenJson.view(keyService.update(current, settings, status == null ? current.status() : status));
     }));
   }
@@ -105,6 +112,12 @@ public final class TokenRoutes implements ManagementRoutes {
     return keys.findVisible(id)
         .filter(key -> key.userId() == principal.userId() || principal.isAdmin())
         .orElseThrow(() -> Problem.notFound("there is no API key " + id));
+  }
+
+  private void requirePlan(Long planId) {
+    if (planId != null && !plans.exists(planId)) {
+      throw Problem.invalid("'planId': there is no plan " + planId + " (GET /api/plan lists them)");
+    }
   }
 
   /** Plans set limits the account pays for with its plan: only admins choose them. */

@@ -33,6 +33,7 @@ final class UserJson {
         .put("usedQuota", Money.microsToCents(user.usedQuota()))
         .put("requestCount", user.requestCount())
         .put("inviteCode", user.inviteCode())
+        .put("planId", user.planId())
         .put("createdAt", user.createdAt().toString());
     ObjectNode policy = json.putObject("routingPolicy");
     strings(policy.putArray("allowedProviders"), user.allowedProviders());

@@ -10,6 +10,7 @@ import dev.tollgate.account.AccountService;
 import dev.tollgate.account.Role;
 import dev.tollgate.account.UserAdministration;
 import dev.tollgate.account.UserStatus;
+import dev.tollgate.limit.PlanRepository;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,12 +27,14 @@ public final class UserRoutes implements ManagementRoutes {
   private final AccountService accounts;
   private final UserAdministration admin;
   private final Set<String> providerKinds;
+  private final PlanRepository plans;
 
   /** @param providerKinds the provider kinds a routing policy may name */
-  public UserRoutes(AccountService accounts, UserAdministration admin, Set<String> providerKinds) {
+  public UserRoutes(AccountService accounts, UserAdministration admin, Set<String> providerKinds, PlanRepository plans) {
     this.accounts = accounts;
     this.admin = admin;
     this.providerKinds = Set.copyOf(providerKinds);
+    this.plans = plans;
   }
 
   @Override
@@ -106,7 +109,7 @@ public final class UserRoutes implements ManagementRoutes {
     long id = Requests.id(rc, "user");
     JsonNode body = body(rc);
     UserJson.onlyFields(body, Set.of("displayName", "email", "password", "role", "status", "group", "quotaDelta",
-        "reason", "allowedProviders", "allowedModels"));
+        "reason", "allowedProviders", "allowedModels", "planId"));
     String status = UserJson.text(body, "status");
     UserAdministration.AdminUpdate change = new UserAdministration.AdminUpdate(
         UserJson.text(body, "displayName"),
@@ -118,9 +121,15 @@ public final class UserRoutes implements ManagementRoutes {
         UserJson.whole(body, "quotaDelta"),
         UserJson.text(body, "reason"),
         knownProviders(UserJson.stringSet(body, "allowedProviders")),
-        UserJson.stringSet(body, "allowedModels"));
+        UserJson.stringSet(body, "allowedModels"),
+        UserJson.whole(body, "planId"));
     Principal principal = ManagementAuth.principal(rc);
-    reply(rc, 200, blocking(rc, () -> UserJson.view(admin.update(principal.user(), id, change))));
+    reply(rc, 200, blocking(rc, () -> {
+      if (change.planId() != null && change.planId() != 0 && !plans.exists(change.planId())) {
+        throw Problem.invalid("'planId': there is no plan " + change.planId() + " (0 takes the plan away)");
+      }
+      return UserJson.view(admin.update(principal.user(), id, change));
+    }));
   }
 
   private Set<String> knownProviders(Set<String> named) {
