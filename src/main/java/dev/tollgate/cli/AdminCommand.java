@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
     name = "admin",
     description = "Scripted setup against the configured database (the server may be running).",
     subcommands = {ChannelCommands.class, KeyCommands.class, UserCommands.class, GroupCommands.class,
-        PriceCommands.class, PriceCommands.Redemption.class})
+        PriceCommands.class, PriceCommands.Redemption.class, PlanCommands.class})
 final class AdminCommand {
 
   @ParentCommand TollgateCommand root;

@@ -365,6 +365,25 @@ class CliTest {
   }
 
   @Test
+  void plansAreSetListedAndGivenToUsersFromTheCommandLine() {
+    Run set = tollgate("admin", "plan", "set", "team", "--qps", "5", "--rpm", "100", "--tpm", "50000");
+    assertThat(set.exit()).as(set.err()).isZero();
+    long id = Long.parseLong(set.out().strip());
+    assertThat(tollgate("admin", "plan", "set", "team", "--concurrency", "3").exit()).isZero();
+    assertThat(tollgate("admin", "plan", "list").out()).contains("team").contains("50000").contains("free");
+    assertThat(tollgate("admin", "user", "create", "--username", "planned", "--password", "secret-pw").exit()).isZero();
+
+    assertThat(tollgate("admin", "plan", "assign", "planned", "team").exit()).isZero();
+    User planned = withStores(stores -> stores.users().findByUsername("planned").orElseThrow());
+    assertThat(planned.planId()).isEqualTo(id);
+    assertThat(tollgate("admin", "plan", "assign", "planned", "none").exit()).isZero();
+    User unplanned = withStores(stores -> stores.users().findByUsername("planned").orElseThrow());
+    assertThat(unplanned.planId()).isNull();
+    assertThat(tollgate("admin", "plan", "assign", "planned", "nosuch").err()).contains("no plan 'nosuch'");
+    assertThat(tollgate("admin", "plan", "set", "Bad Name").exit()).isEqualTo(2);
+  }
+
+  @Test
   void pricesAndRedemptionCodesAreManagedFromTheCommandLine() {
     Run set = tollgate("admin", "price", "set", "gpt-x", "--input", "250", "--output", "1000.5", "--cached-input", "0.000001");
     assertThat(set.exit()).as(set.err()).isZero();
