@@ -35,6 +35,8 @@
 #   BENCH_HEALTH_TIMEOUT=60     seconds to wait for Tollgate's /health
 #   BENCH_BUILD_TIMEOUT=900     seconds allowed for `./tollgate build`
 #   TOLLGATE_JAVA_OPTS          JVM options for Tollgate (as for the launcher)
+#   BENCH_PLAN_LIMITS           e.g. "--qps 1000000 --rpm 60000000 --tpm 1000000000000": the bench key gets a
+#                               plan with these limits (high enough never to refuse), to measure the limiter
 #
 # Exit status: 0 when every run completed with no error; non-zero (with a message) when a target
 # answered a non-2xx status, a socket error or timeout occurred, a response was malformed, or
@@ -506,7 +508,15 @@ if has_target tollgate; then
   done
   tg admin user topup root --cents 1000000000 --reason bench >>"$TG_DIR/setup.log" 2>&1 \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin user topup failed"; }
-  KEY=$(tg admin key create --name bench 2>>"$TG_DIR/setup.log") \
+  PLAN_ARGS=()
+  if [ -n "${BENCH_PLAN_LIMITS:-}" ]; then
+    # Rate limits on, high enough never to refuse: what the limiter costs (compare a run without).
+    PLAN_ID=$(tg admin plan set bench-limits $BENCH_PLAN_LIMITS 2>>"$TG_DIR/setup.log") \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin plan set failed"; }
+    PLAN_ARGS=(--plan "$(printf '%s' "$PLAN_ID" | tr -d '[:space:]')")
+    log "rate limits on: plan bench-limits ($BENCH_PLAN_LIMITS)"
+  fi
+  KEY=$(tg admin key create --name bench "${PLAN_ARGS[@]}" 2>>"$TG_DIR/setup.log") \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin key create failed"; }
   KEY=$(printf '%s' "$KEY" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
   if [ -z "$KEY" ] || [[ "$KEY" =~ [[:space:]] ]]; then
