@@ -135,6 +135,7 @@ public final class App implements AutoCloseable {
       DeclaredConfig.apply(config, stores);
       priceRepository = new PriceRepository(stores.sql(), clock);
       DeclaredConfig.applyPrices(config.billing(), priceRepository);
+      DeclaredConfig.applyPlans(config.rateLimits(), new PlanRepository(stores.sql()));
       usageRepository = new UsageRepository(stores.sql());
       if (!config.billing().skipReconciliation()) {
         int mended = usageRepository.reconcileSpent();

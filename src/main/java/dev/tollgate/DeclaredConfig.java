@@ -3,6 +3,8 @@ package dev.tollgate;
 import dev.tollgate.billing.ModelPrice;
 import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.channel.ChannelSpec;
+import dev.tollgate.limit.Limits;
+import dev.tollgate.limit.PlanRepository;
 import dev.tollgate.channel.ChannelTimeouts;
 import dev.tollgate.channel.ParamOverrides;
 import dev.tollgate.config.ConfigException;
@@ -48,6 +50,24 @@ final class DeclaredConfig {
         throw new ConfigException("price of '" + p.model() + "' in the config file: " + e.getMessage(), e);
       }
     }
+  }
+
+  static void applyPlans(TollgateConfig.RateLimits rateLimits, PlanRepository plans) {
+    for (TollgateConfig.PlanDecl p : rateLimits.plans()) {
+      if (p.name() == null || !p.name().matches("[a-z0-9_-]{1,64}")) {
+        throw new ConfigException("plan '" + p.name() + "' in the config file: a name is 1 to 64 characters from a-z, 0-9, '-' and '_'");
+      }
+      try {
+        plans.put(p.name(), new Limits(orZero(p.qps()), orZero(p.rpm()), orZero(p.tpm()),
+            p.maxConcurrent() == null ? 0 : p.maxConcurrent()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("plan '" + p.name() + "' in the config file: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
   }
 
   /** {@code key} and {@code keys} together, in that order. */

@@ -23,7 +23,8 @@ public record TollgateConfig(
     List<KeyDecl> keys,
     Admin admin,
     Accounts accounts,
-    Billing billing) {
+    Billing billing,
+    RateLimits rateLimits) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -39,10 +40,11 @@ public record TollgateConfig(
     admin = admin == null ? Admin.defaults() : admin;
     accounts = accounts == null ? Accounts.defaults() : accounts;
     billing = billing == null ? Billing.defaults() : billing;
+    rateLimits = rateLimits == null ? RateLimits.defaults() : rateLimits;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // Copies with one part replaced: callers (tests, the CLI) change what they need by name
@@ -50,47 +52,52 @@ public record TollgateConfig(
 
   public TollgateConfig withServer(Server value) {
     return new TollgateConfig(value, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withDatabase(Database value) {
     return new TollgateConfig(server, value, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withUpstream(Upstream value) {
     return new TollgateConfig(server, database, value, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withRouting(Routing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, value, dataDir, secretKey,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withDataDir(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, value, secretKey,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withSecretKey(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, value,
-        channels, keys, admin, accounts, billing);
+        channels, keys, admin, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withAdmin(Admin value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, value, accounts, billing);
+        channels, keys, value, accounts, billing, rateLimits);
   }
 
   public TollgateConfig withAccounts(Accounts value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, value, billing);
+        channels, keys, admin, value, billing, rateLimits);
   }
 
   public TollgateConfig withBilling(Billing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, value);
+        channels, keys, admin, accounts, value, rateLimits);
+  }
+
+  public TollgateConfig withRateLimits(RateLimits value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts, billing, value);
   }
 
   /** Never prints the secret key, the admin token or account secrets. */
@@ -360,6 +367,20 @@ public record TollgateConfig(
       return new Billing(freeModels, reserveOutputTokens, skipReconciliation, hideQuotaHeaders, declared);
     }
   }
+
+  /** Rate limits: plans declared in the file, upserted by name at start (see {@code limit/}). */
+  public record RateLimits(List<PlanDecl> plans) {
+    public RateLimits {
+      plans = plans == null ? List.of() : List.copyOf(plans);
+    }
+
+    public static RateLimits defaults() {
+      return new RateLimits(null);
+    }
+  }
+
+  /** A plan from the config file; a limit left out or 0 is none. */
+  public record PlanDecl(String name, Long qps, Long rpm, Long tpm, Integer maxConcurrent) {}
 
   /**
    * A model price from the config file, in decimal cents (up to six places) per million tokens;

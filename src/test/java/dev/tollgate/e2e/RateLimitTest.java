@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.account.KeyService;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.limit.Plan;
 import dev.tollgate.limit.PlanRepository;
 import dev.tollgate.testing.Http;
@@ -175,5 +176,19 @@ class RateLimitTest {
 
     api.call("PUT", "/api/user/" + userId, "{\"planId\":0}", admin);
     assertThat(api.call("DELETE", "/api/plan/one-per-minute", null, admin).status()).isEqualTo(204);
+  }
+
+  @Test
+  void plansDeclaredInTheConfigFileAreUpsertedAtStart() {
+    TollgateConfig.RateLimits declared = new TollgateConfig.RateLimits(List.of(
+        new TollgateConfig.PlanDecl("declared", 3L, null, 9000L, 2), new TollgateConfig.PlanDecl("free", 5L, 50L, null, null)));
+    try (TestGateway other = TestGateway.start(dataDir.resolve("declared"), c -> c.withRateLimits(declared))) {
+      List<Plan> plans = new PlanRepository(other.app().stores().sql()).list();
+      assertThat(plans).filteredOn(p -> p.name().equals("declared")).singleElement()
+          .satisfies(p -> assertThat(p.limits()).isEqualTo(new dev.tollgate.limit.Limits(3, 0, 9000, 2)));
+      assertThat(plans).filteredOn(p -> p.name().equals("free")).singleElement()
+          .satisfies(p -> assertThat(p.limits()).as("a shipped plan changed by the file").isEqualTo(
+              new dev.tollgate.limit.Limits(5, 50, 0, 0)));
+    }
   }
 }

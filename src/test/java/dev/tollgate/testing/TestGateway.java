@@ -118,7 +118,8 @@ public final class TestGateway implements AutoCloseable {
         new TollgateConfig.Admin(ADMIN_TOKEN),
         TollgateConfig.Accounts.defaults().withRootPassword(ROOT_PASSWORD),
         // Every model free unless a test sets prices: tests of other features need no quota.
-        TollgateConfig.Billing.defaults().withFreeModels(List.of("*")));
+        TollgateConfig.Billing.defaults().withFreeModels(List.of("*")),
+        null);
   }
 
   public App app() {
