@@ -9,7 +9,9 @@
 # SSE events/s and MB/s, with the ratio of each to the OpenAI passthrough of the same run. Mode
 # `failover` measures Tollgate alone, non-streaming, on a model served by two channels (both
 # healthy; weighted routing, circuits and attempt bookkeeping on the path), with the ratio to the
-# single-channel non-stream figure of the same run.
+# single-channel non-stream figure of the same run. Mode `limits` measures Tollgate alone,
+# non-streaming, with a key on a plan high enough never to refuse against a key without a plan,
+# alternating, on this node's own counters and then (when Redis answers) on Redis.
 # See bench/README.md.
 #
 # Settings (environment):
@@ -21,7 +23,7 @@
 #                               is warmed up this long first, then BENCH_WARMUP before each measured run
 #   BENCH_TIMEOUT=10s           wrk per-request timeout (a timeout counts as an error)
 #   BENCH_TARGETS="upstream nginx-proxy tollgate"
-#   BENCH_MODES="non-stream failover stream convert"   (failover and convert need the tollgate target)
+#   BENCH_MODES="non-stream failover stream convert limits"   (failover, convert and limits need the tollgate target)
 #   BENCH_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai
 #                     anthropic-anthropic gemini-gemini"   convert mode: CLIENT-UPSTREAM protocols;
 #                               openai-openai (the passthrough baseline) is always run first
@@ -35,8 +37,10 @@
 #   BENCH_HEALTH_TIMEOUT=60     seconds to wait for Tollgate's /health
 #   BENCH_BUILD_TIMEOUT=900     seconds allowed for `./tollgate build`
 #   TOLLGATE_JAVA_OPTS          JVM options for Tollgate (as for the launcher)
-#   BENCH_PLAN_LIMITS           e.g. "--qps 1000000 --rpm 60000000 --tpm 1000000000000": the bench key gets a
-#                               plan with these limits (high enough never to refuse), to measure the limiter
+#   BENCH_LIMITS_PLAN="--qps 1000000 --rpm 60000000 --tpm 1000000000000"
+#                               limits mode: the plan of the limited key (the shipped plans' limits, none ever
+#                               refuses; add --concurrency N for the concurrency slot too)
+#   BENCH_REDIS_URL=redis://127.0.0.1:6379   limits mode: the Redis of its second half (empty skips it)
 #
 # Exit status: 0 when every run completed with no error; non-zero (with a message) when a target
 # answered a non-2xx status, a socket error or timeout occurred, a response was malformed, or
@@ -58,7 +62,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 TOLLGATE_WARMUP=${BENCH_TOLLGATE_WARMUP:-10s}
 REQ_TIMEOUT=${BENCH_TIMEOUT:-10s}
 TARGETS=${BENCH_TARGETS:-upstream nginx-proxy tollgate}
-MODES=${BENCH_MODES:-non-stream failover stream convert}
+MODES=${BENCH_MODES:-non-stream failover stream convert limits}
 ALL_DIRECTIONS="openai-openai openai-anthropic openai-gemini anthropic-openai gemini-openai anthropic-anthropic gemini-gemini"
 DIRECTIONS=${BENCH_DIRECTIONS:-$ALL_DIRECTIONS}
 CONVERT_TARGET=${BENCH_CONVERT_TARGET:-0.7}
@@ -69,6 +73,8 @@ OUT=${BENCH_OUT:-}
 KEEP=${BENCH_KEEP:-0}
 HEALTH_TIMEOUT=${BENCH_HEALTH_TIMEOUT:-60}
 BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-900}
+LIMITS_PLAN=${BENCH_LIMITS_PLAN:---qps 1000000 --rpm 60000000 --tpm 1000000000000}
+REDIS_URL=${BENCH_REDIS_URL-redis://127.0.0.1:6379}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -99,17 +105,17 @@ for t in $TARGETS; do
   case "$t" in upstream | nginx-proxy | tollgate) ;; *) die "unknown target '$t' in BENCH_TARGETS" ;; esac
 done
 for m in $MODES; do
-  case "$m" in non-stream | stream | convert | failover) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
+  case "$m" in non-stream | stream | convert | failover | limits) ;; *) die "unknown mode '$m' in BENCH_MODES" ;; esac
 done
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 has_mode() { [[ " $MODES " == *" $1 "* ]]; }
-for m in convert failover; do
+for m in convert failover limits; do
   if has_mode "$m" && ! has_target tollgate; then
     [ -z "${BENCH_MODES:-}" ] || die "mode $m measures Tollgate only: add tollgate to BENCH_TARGETS"
     MODES=$(echo " $MODES " | sed "s/ $m / /; s/^ *//; s/ *\$//") # default modes, no Tollgate
   fi
 done
-PROXY_MODES=$(for m in $MODES; do case "$m" in convert | failover) ;; *) echo "$m" ;; esac; done | paste -sd' ' -)
+PROXY_MODES=$(for m in $MODES; do case "$m" in convert | failover | limits) ;; *) echo "$m" ;; esac; done | paste -sd' ' -)
 # convert directions: CLIENT-UPSTREAM, each one of openai anthropic gemini; passthrough baseline first
 for d in $DIRECTIONS; do
   [[ "$d" =~ ^(openai|anthropic|gemini)-(openai|anthropic|gemini)$ ]] \
@@ -197,6 +203,7 @@ pick_port; PROXY_SSE_PORT=$PORT
 pick_port; TOLLGATE_PORT=$PORT
 pick_port; UP_ANTHROPIC_PORT=$PORT
 pick_port; UP_GEMINI_PORT=$PORT
+pick_port; TOLLGATE_REDIS_PORT=$PORT
 
 # --- fixed upstream answers and request bodies ------------------------------------------------
 UPSTREAM_JSON='{"id":"chatcmpl-bench","object":"chat.completion","created":1730000000,"model":"bench-json","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
@@ -508,40 +515,52 @@ if has_target tollgate; then
   done
   tg admin user topup root --cents 1000000000 --reason bench >>"$TG_DIR/setup.log" 2>&1 \
     || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin user topup failed"; }
-  PLAN_ARGS=()
-  if [ -n "${BENCH_PLAN_LIMITS:-}" ]; then
-    # Rate limits on, high enough never to refuse: what the limiter costs (compare a run without).
-    PLAN_ID=$(tg admin plan set bench-limits $BENCH_PLAN_LIMITS 2>>"$TG_DIR/setup.log") \
-      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin plan set failed"; }
-    PLAN_ARGS=(--plan "$(printf '%s' "$PLAN_ID" | tr -d '[:space:]')")
-    log "rate limits on: plan bench-limits ($BENCH_PLAN_LIMITS)"
-  fi
-  KEY=$(tg admin key create --name bench "${PLAN_ARGS[@]}" 2>>"$TG_DIR/setup.log") \
-    || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin key create failed"; }
-  KEY=$(printf '%s' "$KEY" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
-  if [ -z "$KEY" ] || [[ "$KEY" =~ [[:space:]] ]]; then
-    die "tollgate admin key create did not print a single key on stdout (got: '$KEY')"
-  fi
-  [[ "$KEY" == sk-* ]] || log "warning: the API key does not start with sk- (${KEY:0:6}...)"
-
-  log "starting Tollgate on 127.0.0.1:$TOLLGATE_PORT"
-  (cd "$TG_DIR" && TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_HOST=127.0.0.1 TOLLGATE_SERVER_PORT="$TOLLGATE_PORT" \
-    exec "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$TG_DIR/tollgate.jar" serve) >"$TG_LOG" 2>&1 &
-  TG_PID=$!
-  STARTED+=("tollgate:$TG_PID")
-  ready=0
-  for ((i = 0; i < HEALTH_TIMEOUT * 5; i++)); do
-    kill -0 "$TG_PID" 2>/dev/null || { tail -n 40 "$TG_LOG" >&2; die "Tollgate exited during start-up (log above)"; }
-    if [ "$(curl -s -o "$TG_DIR/health.txt" -w '%{http_code}' --max-time 2 "http://127.0.0.1:$TOLLGATE_PORT/health" 2>/dev/null)" = 200 ] \
-      && grep -q '"ok"' "$TG_DIR/health.txt"; then
-      ready=1
-      break
+  new_key() { # name [plan id] -> prints the key
+    local k
+    k=$(tg admin key create --name "$1" ${2:+--plan "$2"} 2>>"$TG_DIR/setup.log") \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin key create $1 failed"; }
+    k=$(printf '%s' "$k" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+    if [ -z "$k" ] || [[ "$k" =~ [[:space:]] ]]; then
+      die "tollgate admin key create did not print a single key on stdout (got: '$k')"
     fi
-    sleep 0.2
-  done
-  [ "$ready" = 1 ] || { tail -n 40 "$TG_LOG" >&2; die "Tollgate /health not ready after ${HEALTH_TIMEOUT}s"; }
-  log "tollgate: pid $TG_PID, port $TOLLGATE_PORT, ready"
+    [[ "$k" == sk-* ]] || log "warning: the API key does not start with sk- (${k:0:6}...)"
+    printf '%s' "$k"
+  }
+  KEY=$(new_key bench)
+  if has_mode limits; then
+    # A second key, on a plan with every limit on and high enough never to refuse: what the limiter costs.
+    PLAN_ID=$(tg admin plan set bench-limits $LIMITS_PLAN 2>>"$TG_DIR/setup.log") \
+      || { cat "$TG_DIR/setup.log" >&2; die "tollgate admin plan set failed"; }
+    LIMITED_KEY=$(new_key bench-limited "$(printf '%s' "$PLAN_ID" | tr -d '[:space:]')")
+    log "limits mode: key bench-limited on plan bench-limits ($LIMITS_PLAN)"
+  fi
+
+  start_tollgate() { # name port log [VAR=value...]: starts a Tollgate process, sets STARTED_PID once /health answers
+    local name=$1 port=$2 logf=$3 pid ready=0 i
+    shift 3
+    (cd "$TG_DIR" && env TOLLGATE_DATA_DIR="$TG_DATA" TOLLGATE_SERVER_HOST=127.0.0.1 TOLLGATE_SERVER_PORT="$port" "$@" \
+      "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$TG_DIR/tollgate.jar" serve) >"$logf" 2>&1 &
+    pid=$!
+    STARTED+=("$name:$pid")
+    for ((i = 0; i < HEALTH_TIMEOUT * 5; i++)); do
+      kill -0 "$pid" 2>/dev/null || { tail -n 40 "$logf" >&2; die "$name exited during start-up (log above)"; }
+      if [ "$(curl -s -o "$TG_DIR/health.txt" -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null)" = 200 ] \
+        && grep -q '"ok"' "$TG_DIR/health.txt"; then
+        ready=1
+        break
+      fi
+      sleep 0.2
+    done
+    [ "$ready" = 1 ] || { tail -n 40 "$logf" >&2; die "$name /health not ready after ${HEALTH_TIMEOUT}s"; }
+    log "$name: pid $pid, port $port, ready"
+    STARTED_PID=$pid
+  }
+  log "starting Tollgate on 127.0.0.1:$TOLLGATE_PORT"
+  start_tollgate tollgate "$TOLLGATE_PORT" "$TG_LOG"
+  TG_PID=$STARTED_PID
 fi
+TG_REDIS_PID=
+TG_REDIS_LOG=$TG_DIR/serve-redis.log
 
 # --- checks and runs --------------------------------------------------------------------------
 # request_of target mode: the request wrk and curl send, in REQ_URL, REQ_PATH, REQ_BODY (a file),
@@ -558,6 +577,16 @@ request_of() {
       REQ_PATH=/v1/chat/completions
       REQ_BODY=$WORK/body-failover.json
       REQ_HDRS+=("Authorization: Bearer $KEY")
+      REQ_CLIENT=json
+      REQ_STANDIN=$WORK/upstream-json.txt
+      ;;
+    limits-*)
+      # limits-{local,redis}-{off,on}: the non-stream request with the key without a plan (off) or
+      # the limited key (on), to the Tollgate on this node's counters (local) or on Redis (redis)
+      [[ "$mode" == limits-local-* ]] && port=$TOLLGATE_PORT || port=$TOLLGATE_REDIS_PORT
+      REQ_PATH=/v1/chat/completions
+      REQ_BODY=$WORK/body-non-stream.json
+      [[ "$mode" == *-on ]] && REQ_HDRS+=("Authorization: Bearer $LIMITED_KEY") || REQ_HDRS+=("Authorization: Bearer $KEY")
       REQ_CLIENT=json
       REQ_STANDIN=$WORK/upstream-json.txt
       ;;
@@ -675,11 +704,11 @@ check_response() { # target mode when
       cat "$out.err" "$out.headers" 2>/dev/null
       head -c 3000 "$out.body" 2>/dev/null; echo
     } >&2
-    [ "$target" = tollgate ] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG"; } >&2
+    [[ "$target" == tollgate* ]] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG" "$TG_REDIS_LOG" 2>/dev/null; } >&2
     die "$target $(label_of "$mode"): bad response ($when)"
   fi
   MIN_BYTES=$((hsize + bsize))
-  [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + 1))
+  [[ "$target" == tollgate* ]] && TG_SENT=$((TG_SENT + 1))
   if [[ "$mode" == convert-* ]] && [ "$when" = before ]; then
     DIR_EVENTS[$mode]=$(grep -c '^data:' "$out.body")
     DIR_BODY[$mode]=$(wc -c <"$out.body") # the SSE body (curl's size_download counts chunk framing too)
@@ -732,6 +761,7 @@ target_pids() {
     upstream) master=${MASTER_PID[nginx-upstream]} ;;
     nginx-proxy) master=${MASTER_PID[nginx-proxy]} ;;
     tollgate) echo "$TG_PID"; return 0 ;;
+    tollgate-redis) echo "$TG_REDIS_PID"; return 0 ;;
   esac
   echo "$master" $(pgrep -P "$master" 2>/dev/null || true)
 }
@@ -779,7 +809,7 @@ run_wrk() { # target mode duration kind(warmup|measure|remeasure: measure again,
   done
   if [ "${R[requests]}" -le 0 ] || [ -n "$errs" ]; then
     cat "$out" >&2
-    [ "$target" = tollgate ] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG"; } >&2
+    [[ "$target" == tollgate* ]] && { echo "--- tail of Tollgate's log:"; tail -n 30 "$TG_LOG" "$TG_REDIS_LOG" 2>/dev/null; } >&2
     die "$target $label ($kind): ${R[requests]} requests with errors:${errs:- none} (status = non-2xx/3xx responses)"
   fi
   # wrk counts every byte read (headers, chunk framing); fewer than one good response per request
@@ -789,7 +819,7 @@ run_wrk() { # target mode duration kind(warmup|measure|remeasure: measure again,
     cat "$out" >&2
     die "$target $label ($kind): $per_req bytes per response on average, a good response takes $MIN_BYTES"
   fi
-  [ "$target" = tollgate ] && TG_SENT=$((TG_SENT + ${R[requests]}))
+  [[ "$target" == tollgate* ]] && TG_SENT=$((TG_SENT + ${R[requests]}))
   if [ "$kind" != warmup ]; then
     RES_RPS[$key]=${R[rps]}
     RES_P50[$key]=${R[p50_us]}
@@ -816,8 +846,53 @@ measure() { # target mode: check, warm up, measure, check again
   check_response "$target" "$mode" after
 }
 
+# limits mode, for one Tollgate (local counters, or Redis): both keys warmed up, then measured in
+# turn twice (off, on, off, on) so that drift within the run falls on both alike.
+measure_limits() { # target limiter
+  local target=$1 limiter=$2 k
+  for k in off on; do
+    check_response "$target" "limits-$limiter-$k" before
+    [ "$(seconds_of "$TOLLGATE_WARMUP")" -eq 0 ] || run_wrk "$target" "limits-$limiter-$k" "$TOLLGATE_WARMUP" warmup
+  done
+  for kind in measure remeasure; do
+    for k in off on; do
+      check_response "$target" "limits-$limiter-$k" again # sets MIN_BYTES
+      [ "$(seconds_of "$WARMUP")" -eq 0 ] || run_wrk "$target" "limits-$limiter-$k" "$WARMUP" warmup
+      run_wrk "$target" "limits-$limiter-$k" "$DURATION" "$kind"
+    done
+  done
+  for k in off on; do check_response "$target" "limits-$limiter-$k" after; done
+}
+redis_answers() ( # url -> 0 when a Redis PING gets PONG (a subshell: its redirections stay in it)
+  hostport=${1#redis://}
+  hostport=${hostport##*@}; hostport=${hostport%%/*}
+  host=${hostport%%:*}; port=${hostport##*:}; [ "$port" != "$hostport" ] || port=6379
+  exec 4<>"/dev/tcp/$host/$port" || exit 1
+  printf 'PING\r\n' >&4
+  read -r -t 2 reply <&4 || true
+  [[ "$reply" == +PONG* ]]
+) 2>/dev/null
+REDIS_NOTE=
+
 TG_SENT=0
 for mode in $MODES; do
+  if [ "$mode" = limits ]; then
+    measure_limits tollgate local
+    if [ -z "$REDIS_URL" ]; then
+      REDIS_NOTE="limits on Redis: skipped (BENCH_REDIS_URL is empty)"
+    elif ! redis_answers "$REDIS_URL"; then
+      REDIS_NOTE="limits on Redis: skipped (no Redis answers PING at $REDIS_URL)"
+    else
+      # A second Tollgate on the same data directory, its counters in Redis under a prefix of this run.
+      log "starting a second Tollgate with Redis ($REDIS_URL) on 127.0.0.1:$TOLLGATE_REDIS_PORT"
+      start_tollgate tollgate-redis "$TOLLGATE_REDIS_PORT" "$TG_REDIS_LOG" \
+        TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_REDIS_KEY_PREFIX="tollgate-bench:$$:$(date +%s):"
+      TG_REDIS_PID=$STARTED_PID
+      measure_limits tollgate-redis redis
+      stop_pid tollgate-redis "$TG_REDIS_PID"
+    fi
+    continue
+  fi
   if [ "$mode" = convert ]; then
     # Warm every direction up first (each has its own decoder/encoder code to compile), then measure
     # each after a short re-warm, and the passthrough baseline once more at the end: the ratios are
@@ -863,6 +938,11 @@ if [ -n "$TG_PID" ]; then
   if [ $((n_err + n_warn)) -gt 0 ]; then
     NOTES+=("tollgate log: $n_err error/exception and $n_warn warning line(s)$([ "$KEEP" = 1 ] && echo " (full log: $TG_LOG)" || echo " (BENCH_KEEP=1 keeps the full log)"), e.g.:")
     while IFS= read -r l; do NOTES+=("  $l"); done < <(grep -E '(^|[^A-Za-z])(ERROR|SEVERE|FATAL|WARN(ING)?)([^A-Za-z]|$)|Exception' "$TG_LOG" | head -n 6 | cut -c1-220)
+  fi
+  if [ -f "$TG_REDIS_LOG" ]; then
+    n_redis=$(grep -Ec '(^|[^A-Za-z])(ERROR|SEVERE|FATAL|WARN(ING)?)([^A-Za-z]|$)|Exception' "$TG_REDIS_LOG" || true)
+    NOTES+=("tollgate-redis (limits mode, Redis): $(grep -m1 -o 'listening on .*' "$TG_REDIS_LOG" || echo 'no start-up line'); $n_redis error/warning line(s)")
+    while IFS= read -r l; do NOTES+=("  $l"); done < <(grep -E '(^|[^A-Za-z])(ERROR|SEVERE|FATAL|WARN(ING)?)([^A-Za-z]|$)|Exception' "$TG_REDIS_LOG" | head -n 3 | cut -c1-220)
   fi
   NOTES+=("tollgate requests completed: $TG_SENT (wrk warm-ups and runs + curl checks; up to $CONNECTIONS more per wrk run were in flight when it stopped)")
   if command -v sqlite3 >/dev/null 2>&1; then
@@ -942,6 +1022,34 @@ report_failover() {
     "(single-channel non-stream: mean of $runs req/s)"
 }
 
+# limits mode: a key on a plan that never refuses vs a key without one, per limiter
+report_limits() {
+  local limiter k kind key cpu_us cores label off on
+  echo "limits: Tollgate alone, non-streaming; key bench-limited on plan bench-limits ($LIMITS_PLAN)"
+  echo "vs key bench without a plan, alternating (off, on, off, on) on the same Tollgate process"
+  printf '%-8s %-16s %10s %10s %10s %12s %6s\n' limiter key 'req/s' p50 p99 'cpu us/req' cores
+  local ratios=()
+  for limiter in local redis; do
+    [ -n "${RES_RPS[tollgate/limits-$limiter-off]:-}${RES_RPS[tollgate-redis/limits-$limiter-off]:-}" ] || continue
+    local target=tollgate
+    [ "$limiter" = redis ] && target=tollgate-redis
+    for kind in "" @end; do
+      for k in off on; do
+        key=$target/limits-$limiter-$k$kind
+        read -r cpu_us cores <<<"${RES_CPU[$key]}"
+        [ "$k" = off ] && label="no plan" || label="plan"
+        [ -z "$kind" ] || label+=" (again)"
+        printf '%-8s %-16s %10.0f %10s %10s %11s %6s\n' "$limiter" "$label" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
+      done
+    done
+    off=$(awk -v a="${RES_RPS[$target/limits-$limiter-off]}" -v b="${RES_RPS[$target/limits-$limiter-off@end]}" 'BEGIN { print a + b }')
+    on=$(awk -v a="${RES_RPS[$target/limits-$limiter-on]}" -v b="${RES_RPS[$target/limits-$limiter-on@end]}" 'BEGIN { print a + b }')
+    ratios+=("$limiter $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f (%+.1f%%)", a / b, (a / b - 1) * 100 }')")
+  done
+  echo "ratio plan / no plan (req/s, sums of both runs of each): $(IFS=';'; echo "${ratios[*]}" | sed 's/;/; /g')"
+  [ -z "$REDIS_NOTE" ] || echo "$REDIS_NOTE"
+}
+
 report() {
   echo "Tollgate benchmark  $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "machine: $(nproc) cores, $(uname -sr); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2); $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
@@ -988,6 +1096,10 @@ report() {
   if has_mode convert; then
     { [ -z "$PROXY_MODES" ] && ! has_mode failover; } || echo
     report_convert
+  fi
+  if has_mode limits; then
+    echo
+    report_limits
   fi
   local n
   for n in "${NOTES[@]}"; do echo "$n"; done

@@ -62,6 +62,14 @@ import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.QuotaGate;
 import dev.tollgate.relay.RateGate;
 import dev.tollgate.limit.LocalRateLimiter;
+import dev.tollgate.limit.RateLimiter;
+import dev.tollgate.limit.RedisRateLimiter;
+import dev.tollgate.limit.SharedRateLimiter;
+import dev.tollgate.redis.PinnedRedis;
+import dev.tollgate.redis.RedisConnector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.redis.client.Redis;
 import dev.tollgate.limit.PlanBook;
 import dev.tollgate.limit.PlanRepository;
 import dev.tollgate.relay.ModelList;
@@ -110,7 +118,13 @@ public final class App implements AutoCloseable {
   private final PriceBook prices;
   private final LastUseRecorder lastUse;
   private final PlanBook plans;
-  private final LocalRateLimiter rateLimiter = new LocalRateLimiter(System::nanoTime);
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** This node's own rate-limit counters: the limiter without Redis, the fail-open fallback with it. */
+  private final LocalRateLimiter localLimiter = new LocalRateLimiter(System::nanoTime);
+  private Redis redis;
+  /** Sends the TPM corrections still waiting on this node this often (RedisRateLimiter). */
+  private static final long RATE_CORRECTION_FLUSH_MS = 200;
+  private RedisRateLimiter redisLimiter;
   private final QuotaLedger ledger = new QuotaLedger(System::nanoTime);
   private static final long LEDGER_SWEEP_MS = 60_000;
   /** How far behind a key's lastUsedAt may be. */
@@ -170,7 +184,7 @@ public final class App implements AutoCloseable {
       if (usageWriter.pending() == 0) {
         ledger.evictIdle(TimeUnit.MINUTES.toNanos(30));
       }
-      rateLimiter.sweep(); // limit states equal to a fresh one
+      localLimiter.sweep(); // limit states equal to a fresh one
     }));
     Authentication authentication = new Authentication(vertx, new KeyAuthenticator(
         stores.callers(), blocking, databaseMonitor::isUp, clock, Duration.ofSeconds(config.database().outageGraceSeconds())),
@@ -183,7 +197,7 @@ public final class App implements AutoCloseable {
     Providers providers = Providers.builtIn();
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     TokenEstimator estimator = new TokenEstimator();
-    RateGate rates = new RateGate(rateLimiter, plans, config.billing().reserveOutputTokens());
+    RateGate rates = new RateGate(rateLimiter(config), plans, config.billing().reserveOutputTokens(), metrics);
     Metering metering = new Metering(usageWriter, estimator, ledger, rates);
     QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
@@ -227,7 +241,7 @@ public final class App implements AutoCloseable {
       ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes, planRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
-      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin);
+      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin, metrics);
     };
 
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -250,9 +264,31 @@ public final class App implements AutoCloseable {
           .start(routing.probeIntervalSeconds() * 1000L);
     }
 
-    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, admin token {})",
+    LOG.info("Tollgate listening on {}:{} ({} event loops, {} transport, database {} at {}, redis {}, admin token {})",
         config.server().host(), config.server().port(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        database.dialect(), database.describe(), config.admin().token() == null ? "off" : "on");
+        database.dialect(), database.describe(), config.redis().describe(), config.admin().token() == null ? "off" : "on");
+  }
+
+  /** This node's counters alone, or with Redis configured the counters every node shares. */
+  private RateLimiter rateLimiter(TollgateConfig config) {
+    TollgateConfig.Redis redisConfig = config.redis();
+    if (!redisConfig.enabled()) {
+      return localLimiter;
+    }
+    Redis pool = RedisConnector.client(vertx, redisConfig);
+    redis = new PinnedRedis(pool, redisConfig.timeoutMs());
+    redisLimiter = new RedisRateLimiter(redis, redisConfig.keyPrefix(), null,
+        TimeUnit.SECONDS.toMillis(config.rateLimits().concurrencyLeaseSeconds()));
+    vertx.setPeriodic(RATE_CORRECTION_FLUSH_MS, id -> redisLimiter.flush()); // a failed one is kept for the next
+    // A cold first connection (TLS, HELLO, class loading) may take longer than a command may:
+    // connect and load the scripts now, so the first requests do not fall back for nothing.
+    try {
+      new RedisRateLimiter(pool, redisConfig.keyPrefix(), null, 0).prepare().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Redis at {} does not answer yet ({}); rate limits are {} until it does", redisConfig.describe(),
+          e.toString(), config.rateLimits().failOpen() ? "per node (fail-open)" : "refused (fail-closed)");
+    }
+    return new SharedRateLimiter(redisLimiter, localLimiter, config.rateLimits().failOpen(), System::nanoTime, metrics);
   }
 
   /** Starts a gateway; fails fast (and releases what it opened) if any part cannot start. */
@@ -282,6 +318,11 @@ public final class App implements AutoCloseable {
 
   public LastUseRecorder lastUse() {
     return lastUse;
+  }
+
+  /** Every meter of this gateway ({@code /metrics}). */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   public QuotaLedger ledger() {
@@ -323,6 +364,14 @@ public final class App implements AutoCloseable {
       probe.close();
     }
     try {
+      if (redis != null) {
+        try {
+          redisLimiter.flush().await(2, TimeUnit.SECONDS); // the last TPM corrections, for the other nodes
+        } catch (Exception e) {
+          LOG.warn("rate limits: the last TPM corrections did not reach Redis: {}", e.toString());
+        }
+        redis.close().await(5, TimeUnit.SECONDS);
+      }
       for (HttpClientAgent client : upstreamClients) {
         client.close().await(5, TimeUnit.SECONDS);
       }

@@ -6,6 +6,7 @@ import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.relay.ChatRelays;
 import dev.tollgate.relay.ModelList;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,11 +28,15 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, ManagementApi admin) {
+      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, ManagementApi admin,
+      PrometheusMeterRegistry metrics) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
 
     router.get("/health").handler(rc -> health(rc, databaseUp));
+    router.get("/metrics").handler(rc -> rc.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape()));
     admin.mount(router, body);
 
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {

@@ -24,7 +24,8 @@ public record TollgateConfig(
     Admin admin,
     Accounts accounts,
     Billing billing,
-    RateLimits rateLimits) {
+    RateLimits rateLimits,
+    Redis redis) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -41,10 +42,11 @@ public record TollgateConfig(
     accounts = accounts == null ? Accounts.defaults() : accounts;
     billing = billing == null ? Billing.defaults() : billing;
     rateLimits = rateLimits == null ? RateLimits.defaults() : rateLimits;
+    redis = redis == null ? Redis.defaults() : redis;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // Copies with one part replaced: callers (tests, the CLI) change what they need by name
@@ -52,52 +54,57 @@ public record TollgateConfig(
 
   public TollgateConfig withServer(Server value) {
     return new TollgateConfig(value, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withDatabase(Database value) {
     return new TollgateConfig(server, value, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withUpstream(Upstream value) {
     return new TollgateConfig(server, database, value, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withRouting(Routing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, value, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withDataDir(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, value, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withSecretKey(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, value,
-        channels, keys, admin, accounts, billing, rateLimits);
+        channels, keys, admin, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withAdmin(Admin value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, value, accounts, billing, rateLimits);
+        channels, keys, value, accounts, billing, rateLimits, redis);
   }
 
   public TollgateConfig withAccounts(Accounts value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, value, billing, rateLimits);
+        channels, keys, admin, value, billing, rateLimits, redis);
   }
 
   public TollgateConfig withBilling(Billing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, value, rateLimits);
+        channels, keys, admin, accounts, value, rateLimits, redis);
   }
 
   public TollgateConfig withRateLimits(RateLimits value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, value);
+        channels, keys, admin, accounts, billing, value, redis);
+  }
+
+  public TollgateConfig withRedis(Redis value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts, billing, rateLimits, value);
   }
 
   /** Never prints the secret key, the admin token or account secrets. */
@@ -105,7 +112,7 @@ public record TollgateConfig(
   public String toString() {
     return "TollgateConfig[server=" + server + ", database=" + (database.url() == null ? "sqlite (data dir)" : "configured") + ", dataDir=" + dataDir
         + ", secretKey=" + (secretKey == null ? "unset" : "***") + ", channels=" + channels.size()
-        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + ", " + billing + "]";
+        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + ", " + billing + ", " + redis + "]";
   }
 
   public Path dataPath() {
@@ -368,14 +375,78 @@ public record TollgateConfig(
     }
   }
 
-  /** Rate limits: plans declared in the file, upserted by name at start (see {@code limit/}). */
-  public record RateLimits(List<PlanDecl> plans) {
+  /**
+   * Rate limits (see {@code limit/}).
+   *
+   * @param plans declared in the file, upserted by name at start
+   * @param redisFailure with Redis configured, what happens while it does not answer: {@code open}
+   *     (each node limits on its own) or {@code closed} (requests of limited keys get 503)
+   * @param concurrencyLeaseSeconds with Redis: how long a concurrency slot outlives a node that
+   *     died before giving it back (longer than the longest request)
+   */
+  public record RateLimits(List<PlanDecl> plans, String redisFailure, int concurrencyLeaseSeconds) {
     public RateLimits {
       plans = plans == null ? List.of() : List.copyOf(plans);
+      redisFailure = redisFailure == null || redisFailure.isBlank() ? "open" : redisFailure.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!redisFailure.equals("open") && !redisFailure.equals("closed")) {
+        throw new ConfigException("rate_limits.redis_failure is 'open' or 'closed', not '" + redisFailure + "'");
+      }
+      concurrencyLeaseSeconds = concurrencyLeaseSeconds <= 0 ? 3_600 : concurrencyLeaseSeconds;
     }
 
     public static RateLimits defaults() {
-      return new RateLimits(null);
+      return new RateLimits(null, null, 0);
+    }
+
+    public boolean failOpen() {
+      return redisFailure.equals("open");
+    }
+
+    public RateLimits withRedisFailure(String value) {
+      return new RateLimits(plans, value, concurrencyLeaseSeconds);
+    }
+  }
+
+  /**
+   * Redis, for what replicas share (rate limits). Off unless a URL is set.
+   *
+   * @param url {@code redis://[user:password@]host:port[/db]} ({@code rediss://} for TLS)
+   * @param keyPrefix starts every key Tollgate writes, so deployments may share one Redis
+   * @param timeoutMs longest wait for an answer before Redis counts as unreachable
+   * @param poolSize connections to Redis
+   */
+  public record Redis(String url, String keyPrefix, int timeoutMs, int poolSize) {
+    public Redis {
+      url = url == null || url.isBlank() ? null : url.strip();
+      keyPrefix = keyPrefix == null ? "tollgate:" : keyPrefix;
+      timeoutMs = timeoutMs <= 0 ? 250 : timeoutMs;
+      poolSize = poolSize <= 0 ? 16 : poolSize;
+    }
+
+    public static Redis defaults() {
+      return new Redis(null, null, 0, 0);
+    }
+
+    public static Redis at(String url) {
+      return new Redis(url, null, 0, 0);
+    }
+
+    public boolean enabled() {
+      return url != null;
+    }
+
+    public Redis withKeyPrefix(String value) {
+      return new Redis(url, value, timeoutMs, poolSize);
+    }
+
+    /** The URL without its password. */
+    public String describe() {
+      return url == null ? "off" : url.replaceFirst("//([^@/]*)@", "//***@");
+    }
+
+    @Override
+    public String toString() {
+      return "Redis[" + describe() + "]";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tollgate.limit;
 
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,14 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Admission admit(long keyId, Limits limits, long estimatedTokens) {
+  public Future<Admission> admit(long keyId, String requestId, Limits limits, long estimatedTokens) {
+    return Future.succeededFuture(admitNow(keyId, limits, estimatedTokens));
+  }
+
+  /** {@link #admit}, answered on the calling thread. */
+  public Admission admitNow(long keyId, Limits limits, long estimatedTokens) {
     if (limits.isNone()) {
-      return unlimited();
+      return Admission.unlimited();
     }
     while (true) {
       KeyState state = states.computeIfAbsent(keyId, id -> new KeyState());
@@ -63,30 +69,33 @@ public final class LocalRateLimiter implements RateLimiter {
       refusedBy = "concurrency";
       retryAfter = SECOND; // no schedule to compute: a slot frees when a request ends
     }
+    Permit permit = null;
     if (refusedBy == null) {
       state.qpsTat = qps == null ? state.qpsTat : qps.newTat();
       state.rpmTat = rpm == null ? state.rpmTat : rpm.newTat();
       state.tpmTat = tpm == null ? state.tpmTat : tpm.newTat();
-      state.inFlight++;
+      state.inFlight++; // also keeps the state from being swept while the request runs
+      permit = new LocalPermit(state, limits, Math.max(0, estimatedTokens));
     }
     return new Admission(refusedBy, retryAfter,
         limits.rpm(), rpm == null ? 0 : rpm.remaining(), rpm == null ? 0 : rpm.resetNanos(),
-        limits.tpm(), tpm == null ? 0 : tpm.remaining(), tpm == null ? 0 : tpm.resetNanos());
+        limits.tpm(), tpm == null ? 0 : tpm.remaining(), tpm == null ? 0 : tpm.resetNanos(), permit);
   }
 
-  @Override
-  public void finish(long keyId, Limits limits, long estimatedTokens, long actualTokens) {
-    KeyState state = states.get(keyId);
-    if (state == null || limits.isNone()) {
-      return;
-    }
-    synchronized (state) {
-      state.inFlight = Math.max(0, state.inFlight - 1);
-      if (limits.tpm() > 0 && actualTokens != estimatedTokens && state.tpmTat != Long.MIN_VALUE) {
-        // The admission spent the estimate; the minute's budget is corrected by the difference.
-        long perToken = Gcra.Rate.of(limits.tpm(), MINUTE).emissionNanos();
-        state.tpmTat += (actualTokens - estimatedTokens) * perToken;
+  /** Holds the state itself: it stays in the map while the request is in flight. */
+  private record LocalPermit(KeyState state, Limits limits, long estimatedTokens) implements Permit {
+
+    @Override
+    public Future<Void> release(long actualTokens) {
+      synchronized (state) {
+        state.inFlight = Math.max(0, state.inFlight - 1);
+        if (limits.tpm() > 0 && actualTokens != estimatedTokens && state.tpmTat != Long.MIN_VALUE) {
+          // The admission spent the estimate; the minute's budget is corrected by the difference.
+          long perToken = Gcra.Rate.of(limits.tpm(), MINUTE).emissionNanos();
+          state.tpmTat += (actualTokens - estimatedTokens) * perToken;
+        }
       }
+      return Future.succeededFuture();
     }
   }
 
@@ -108,10 +117,6 @@ public final class LocalRateLimiter implements RateLimiter {
   /** Keys with a state in memory. */
   public int size() {
     return states.size();
-  }
-
-  private static Admission unlimited() {
-    return new Admission(null, 0, 0, 0, 0, 0, 0, 0);
   }
 
   private static final class KeyState {

@@ -153,11 +153,19 @@ public final class ChatRelay {
       return;
     }
     cx.ownKeys = route.get().ownKeys();
-    GatewayError limited = rates.admit(rc.response(), cx);
-    if (limited != null) {
-      reject(rc, cx, limited);
-      return;
-    }
+    rates.admit(rc.response(), cx).onComplete(limited -> {
+      if (limited.failed()) { // a bug: the limiters answer every outcome, outages included
+        LOG.error("request {}: the rate-limit stage failed", cx.requestId, limited.cause());
+        reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
+      } else if (limited.result() != null) {
+        reject(rc, cx, limited.result());
+      } else {
+        afterRateLimits(rc, cx, route.get());
+      }
+    });
+  }
+
+  private void afterRateLimits(RoutingContext rc, RelayContext cx, RoutingPolicy.Route route) {
     GatewayError refused = quota.admit(cx);
     if (refused != null) {
       reject(rc, cx, refused);
@@ -168,8 +176,8 @@ public final class ChatRelay {
       rc.response().putHeader(QuotaGate.REMAINING_HEADER, remaining);
     }
     cx.attempts = cx.ownKeys
-        ? failover.startWithOwnKeys(route.get().channels(), cx.startNanos)
-        : failover.start(route.get().channels(), cx.startNanos);
+        ? failover.startWithOwnKeys(route.channels(), cx.startNanos)
+        : failover.start(route.channels(), cx.startNanos);
     attempt(rc, cx, null);
   }
 

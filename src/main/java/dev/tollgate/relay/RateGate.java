@@ -6,8 +6,15 @@ import dev.tollgate.limit.PlanBook;
 import dev.tollgate.limit.RateLimiter;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The rate-limit stage: the key's plan (or its owner's) sets QPS, RPM, TPM and concurrency limits.
@@ -18,37 +25,56 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RateGate {
 
+  private static final Future<GatewayError> ADMITTED = Future.succeededFuture();
+
   private final RateLimiter limiter;
   private final PlanBook plans;
   private final int reserveOutputTokens;
+  private final Map<String, Counter> rejections;
 
-  public RateGate(RateLimiter limiter, PlanBook plans, int reserveOutputTokens) {
+  public RateGate(RateLimiter limiter, PlanBook plans, int reserveOutputTokens, MeterRegistry metrics) {
     this.limiter = limiter;
     this.plans = plans;
     this.reserveOutputTokens = reserveOutputTokens;
+    this.rejections = Stream.of("qps", "rpm", "tpm", "concurrency", Admission.UNAVAILABLE)
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), limit -> Counter.builder("tollgate.ratelimit.rejections")
+            .description("requests refused by a plan's rate limit, by the limit that refused them")
+            .tag("limit", limit)
+            .register(metrics)));
   }
 
-  /** Admits the request (null) or answers the error that refuses it; sets the rate-limit headers either way. */
-  GatewayError admit(HttpServerResponse response, RelayContext cx) {
+  /**
+   * Admits the request (null) or names the error that refuses it; sets the rate-limit headers
+   * either way. Answers at once without Redis; with it, when Redis does.
+   */
+  Future<GatewayError> admit(HttpServerResponse response, RelayContext cx) {
     Limits limits = plans.limitsFor(cx.key.key().planId(), cx.key.owner().planId());
     if (limits.isNone()) {
-      return null;
+      return ADMITTED;
     }
     Integer asked = cx.request.maxOutputTokens();
     long tokens = QuotaGate.promptTokens(cx.request) + (asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens));
-    Admission admission = limiter.admit(cx.keyId(), limits, tokens);
+    return limiter.admit(cx.keyId(), cx.requestId, limits, tokens).map(admission -> verdict(response, cx, limits, tokens, admission));
+  }
+
+  private GatewayError verdict(HttpServerResponse response, RelayContext cx, Limits limits, long tokens, Admission admission) {
     headers(response, admission);
     if (admission.allowed()) {
-      cx.rateLimits = limits;
+      cx.ratePermit = admission.permit();
       cx.rateTokens = tokens;
       return null;
     }
+    rejections.get(admission.refusedBy()).increment();
     if (admission.neverFits()) {
       return GatewayError.of(ErrorCode.RATE_LIMITED, "this request may use about " + tokens
           + " tokens, more than the key's whole limit of " + limits.tpm() + " tokens per minute; send less or raise the plan");
     }
     long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(admission.retryAfterNanos() + 999_999_999L));
     response.putHeader("Retry-After", Long.toString(seconds));
+    if (admission.refusedBy().equals(Admission.UNAVAILABLE)) {
+      return GatewayError.of(ErrorCode.STORAGE_UNAVAILABLE,
+          "the rate limits cannot be checked right now (their store does not answer); retry in " + seconds + " s");
+    }
     return GatewayError.of(ErrorCode.RATE_LIMITED, switch (admission.refusedBy()) {
       case "qps" -> "rate limit reached: " + limits.qps() + " requests per second";
       case "rpm" -> "rate limit reached: " + limits.rpm() + " requests per minute";
@@ -59,9 +85,9 @@ public final class RateGate {
 
   /** The request ended: its concurrency slot is freed and its tokens corrected by what it used. */
   void finish(RelayContext cx, long actualTokens) {
-    if (cx.rateLimits != null) {
-      limiter.finish(cx.keyId(), cx.rateLimits, cx.rateTokens, actualTokens);
-      cx.rateLimits = null;
+    if (cx.ratePermit != null) {
+      cx.ratePermit.release(actualTokens);
+      cx.ratePermit = null;
     }
   }
 

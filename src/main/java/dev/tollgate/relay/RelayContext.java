@@ -26,8 +26,8 @@ public final class RelayContext {
   ErrorCode streamError;
   /** Served with the caller's own provider keys (BYOK). */
   boolean ownKeys;
-  /** The rate limits the request was admitted under (null: none, or not admitted, or finished). */
-  dev.tollgate.limit.Limits rateLimits;
+  /** The request's hold on its key's rate limits (null: none, or not admitted, or released). */
+  dev.tollgate.limit.Permit ratePermit;
   /** The tokens its admission counted against the key's tokens per minute. */
   long rateTokens;
   /** How the request is charged; null until admitted. */

@@ -17,48 +17,59 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plans' limits on the relay: 429 with Retry-After and the x-ratelimit-* headers, in each protocol. */
+/**
+ * Plans' limits on the relay: 429 with Retry-After and the x-ratelimit-* headers, in each
+ * protocol. Runs on this node's own counters; {@link RedisRateLimitTest} runs it again on Redis.
+ */
 @UsesDatabase
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dataDir;
-  static MockOpenAiUpstream upstream;
-  static TestGateway gateway;
+  MockOpenAiUpstream upstream;
+  TestGateway gateway;
+
+  /** The gateway's configuration on top of the tests' own. */
+  UnaryOperator<TollgateConfig> configuration() {
+    return UnaryOperator.identity();
+  }
 
   @BeforeAll
-  static void start() {
+  void start() {
     upstream = new MockOpenAiUpstream();
-    gateway = TestGateway.start(dataDir);
+    gateway = TestGateway.start(dataDir, configuration());
     gateway.addChannel(upstream.baseUrl(), List.of("mock-text", "mock-slow"), Map.of());
     gateway.app().stores().sql().update("INSERT INTO plans (name, qps, rpm, tpm, max_concurrent, created_at, updated_at)"
         + " VALUES ('small-tpm', 0, 0, 1000, 0, 1, 1)");
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     gateway.close();
     upstream.close();
   }
 
-  private static long plan(String name) {
+  long plan(String name) {
     return new PlanRepository(gateway.app().stores().sql()).list().stream().filter(p -> p.name().equals(name))
         .mapToLong(Plan::id).findFirst().orElseThrow();
   }
 
-  private static String keyOnPlan(String planName) {
+  String keyOnPlan(String planName) {
     gateway.app().plans().reload();
     return gateway.app().stores().keyService().create(gateway.app().stores().root().id(),
         new KeyService.Settings("limited", null, null, null, null, plan(planName))).key();
   }
 
-  private static HttpResponse<String> chat(String key, String body) {
+  HttpResponse<String> chat(String key, String body) {
     return Http.postJson(gateway.baseUrl() + "/v1/chat/completions", key, body);
   }
 
@@ -102,6 +113,7 @@ class RateLimitTest {
   @Test
   void largeRequestsAreStoppedByTokensPerMinuteBeforeReachingTheUpstream() throws Exception {
     String key = keyOnPlan("small-tpm");
+    upstream.holdSlow();
     // A stream that may produce 600 tokens stays in flight: its tokens are counted until it ends.
     HttpResponse<java.io.InputStream> inFlight = Http.client().send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create(gateway.baseUrl() + "/v1/chat/completions"))
@@ -135,6 +147,34 @@ class RateLimitTest {
           .statusCode();
     } while (status != 200 && System.currentTimeMillis() < deadline);
     assertThat(status).isEqualTo(200);
+  }
+
+  @Test
+  void aConcurrencyLimitRefusesWhileTheKeysStreamsRunAndAdmitsOnceTheyEnd() throws Exception {
+    gateway.app().stores().sql().update("INSERT INTO plans (name, qps, rpm, tpm, max_concurrent, created_at, updated_at)"
+        + " VALUES ('one-at-a-time', 0, 0, 0, 1, 1, 1)");
+    String key = keyOnPlan("one-at-a-time");
+    upstream.holdSlow();
+    HttpResponse<java.io.InputStream> running = Http.client().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.chat("mock-slow", true)))
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(running.statusCode()).isEqualTo(200);
+
+    HttpResponse<String> second = chat(key, Http.chat("mock-text", false));
+
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(second.body()).path("error").path("message").asText()).contains("1 requests at once");
+    assertThat(second.headers().firstValue("retry-after")).contains("1");
+    upstream.releaseSlow();
+    running.body().readAllBytes();
+    long deadline = System.currentTimeMillis() + 2_000;
+    int status;
+    do {
+      status = chat(key, Http.chat("mock-text", false)).statusCode();
+    } while (status != 200 && System.currentTimeMillis() < deadline);
+    assertThat(status).as("the slot came back when the stream ended").isEqualTo(200);
   }
 
   @Test
@@ -181,8 +221,8 @@ class RateLimitTest {
   @Test
   void plansDeclaredInTheConfigFileAreUpsertedAtStart() {
     TollgateConfig.RateLimits declared = new TollgateConfig.RateLimits(List.of(
-        new TollgateConfig.PlanDecl("declared", 3L, null, 9000L, 2), new TollgateConfig.PlanDecl("free", 5L, 50L, null, null)));
-    try (TestGateway other = TestGateway.start(dataDir.resolve("declared"), c -> c.withRateLimits(declared))) {
+        new TollgateConfig.PlanDecl("declared", 3L, null, 9000L, 2), new TollgateConfig.PlanDecl("free", 5L, 50L, null, null)), null, 0);
+    try (TestGateway other = TestGateway.start(dataDir.resolve("declared-" + System.nanoTime()), c -> c.withRateLimits(declared))) {
       List<Plan> plans = new PlanRepository(other.app().stores().sql()).list();
       assertThat(plans).filteredOn(p -> p.name().equals("declared")).singleElement()
           .satisfies(p -> assertThat(p.limits()).isEqualTo(new dev.tollgate.limit.Limits(3, 0, 9000, 2)));

@@ -120,6 +120,11 @@ public final class MockOpenAiUpstream extends MockServer {
     slowGate.countDown();
   }
 
+  /** Makes {@code mock-slow} streams that start from now on wait again for {@link #releaseSlow()}. */
+  public void holdSlow() {
+    slowGate = new CountDownLatch(1);
+  }
+
   /** Waits until the gateway closed an {@code mock-endless} stream (it cancelled the call). */
   public boolean awaitEndlessClosed(long millis) throws InterruptedException {
     return endlessClosed.await(millis, TimeUnit.MILLISECONDS);

@@ -119,6 +119,7 @@ public final class TestGateway implements AutoCloseable {
         TollgateConfig.Accounts.defaults().withRootPassword(ROOT_PASSWORD),
         // Every model free unless a test sets prices: tests of other features need no quota.
         TollgateConfig.Billing.defaults().withFreeModels(List.of("*")),
+        null,
         null);
   }
 
