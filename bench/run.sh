@@ -41,6 +41,7 @@
 #                               limits mode: the plan of the limited key (the shipped plans' limits, none ever
 #                               refuses; add --concurrency N for the concurrency slot too)
 #   BENCH_REDIS_URL=redis://127.0.0.1:6379   limits mode: the Redis of its second half (empty skips it)
+#   BENCH_LIMITS_ROUNDS=3       limits mode: rounds of (off, on) measured per limiter, in ABBA order
 #
 # Exit status: 0 when every run completed with no error; non-zero (with a message) when a target
 # answered a non-2xx status, a socket error or timeout occurred, a response was malformed, or
@@ -75,6 +76,7 @@ HEALTH_TIMEOUT=${BENCH_HEALTH_TIMEOUT:-60}
 BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-900}
 LIMITS_PLAN=${BENCH_LIMITS_PLAN:---qps 1000000 --rpm 60000000 --tpm 1000000000000}
 REDIS_URL=${BENCH_REDIS_URL-redis://127.0.0.1:6379}
+LIMITS_ROUNDS=${BENCH_LIMITS_ROUNDS:-3}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -124,6 +126,7 @@ done
 DIRECTIONS="openai-openai $(for d in $DIRECTIONS; do [ "$d" = openai-openai ] || echo "$d"; done | awk '!seen[$0]++' | paste -sd' ' -)"
 DIRECTIONS=${DIRECTIONS% }
 [[ "$CONVERT_TARGET" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_CONVERT_TARGET must be a number like 0.7"
+[[ "$LIMITS_ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_LIMITS_ROUNDS must be a positive integer"
 
 # --- tools ------------------------------------------------------------------------------------
 need=()
@@ -779,6 +782,7 @@ run_wrk() { # target mode duration kind(warmup|measure|remeasure: measure again,
   label=$(label_of "$mode")
   key=$target/$mode
   [ "$kind" = remeasure ] && key+=@end
+  [[ "$kind" == round* ]] && key+="@$kind"
   out=$WORK/wrk-$target-$mode-$kind.txt
   secs=$(seconds_of "$dur")
   headers=$(printf '%s\n' "${REQ_HDRS[@]}")
@@ -847,18 +851,19 @@ measure() { # target mode: check, warm up, measure, check again
 }
 
 # limits mode, for one Tollgate (local counters, or Redis): both keys warmed up, then measured in
-# turn twice (off, on, off, on) so that drift within the run falls on both alike.
+# rounds, off then on, on then off, ... (ABBA), so that drift within the run falls on both alike.
 measure_limits() { # target limiter
-  local target=$1 limiter=$2 k
+  local target=$1 limiter=$2 k round order
   for k in off on; do
     check_response "$target" "limits-$limiter-$k" before
     [ "$(seconds_of "$TOLLGATE_WARMUP")" -eq 0 ] || run_wrk "$target" "limits-$limiter-$k" "$TOLLGATE_WARMUP" warmup
   done
-  for kind in measure remeasure; do
-    for k in off on; do
+  for ((round = 1; round <= LIMITS_ROUNDS; round++)); do
+    [ $((round % 2)) = 1 ] && order="off on" || order="on off"
+    for k in $order; do
       check_response "$target" "limits-$limiter-$k" again # sets MIN_BYTES
       [ "$(seconds_of "$WARMUP")" -eq 0 ] || run_wrk "$target" "limits-$limiter-$k" "$WARMUP" warmup
-      run_wrk "$target" "limits-$limiter-$k" "$DURATION" "$kind"
+      run_wrk "$target" "limits-$limiter-$k" "$DURATION" "round$round"
     done
   done
   for k in off on; do check_response "$target" "limits-$limiter-$k" after; done
@@ -1024,29 +1029,33 @@ report_failover() {
 
 # limits mode: a key on a plan that never refuses vs a key without one, per limiter
 report_limits() {
-  local limiter k kind key cpu_us cores label off on
+  local limiter k round key cpu_us cores target off on
   echo "limits: Tollgate alone, non-streaming; key bench-limited on plan bench-limits ($LIMITS_PLAN)"
-  echo "vs key bench without a plan, alternating (off, on, off, on) on the same Tollgate process"
-  printf '%-8s %-16s %10s %10s %10s %12s %6s\n' limiter key 'req/s' p50 p99 'cpu us/req' cores
+  echo "vs key bench without a plan, in $LIMITS_ROUNDS rounds (off/on, on/off, ...) on the same Tollgate process"
+  printf '%-8s %-6s %-8s %10s %10s %10s %12s %6s\n' limiter round key 'req/s' p50 p99 'cpu us/req' cores
   local ratios=()
   for limiter in local redis; do
-    [ -n "${RES_RPS[tollgate/limits-$limiter-off]:-}${RES_RPS[tollgate-redis/limits-$limiter-off]:-}" ] || continue
-    local target=tollgate
-    [ "$limiter" = redis ] && target=tollgate-redis
-    for kind in "" @end; do
+    [ "$limiter" = redis ] && target=tollgate-redis || target=tollgate
+    [ -n "${RES_RPS[$target/limits-$limiter-off@round1]:-}" ] || continue
+    off=0; on=0
+    local cpu_off=0 cpu_on=0
+    for ((round = 1; round <= LIMITS_ROUNDS; round++)); do
       for k in off on; do
-        key=$target/limits-$limiter-$k$kind
+        key=$target/limits-$limiter-$k@round$round
         read -r cpu_us cores <<<"${RES_CPU[$key]}"
-        [ "$k" = off ] && label="no plan" || label="plan"
-        [ -z "$kind" ] || label+=" (again)"
-        printf '%-8s %-16s %10.0f %10s %10s %11s %6s\n' "$limiter" "$label" "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
+        printf '%-8s %-6s %-8s %10.0f %10s %10s %11s %6s\n' "$limiter" "$round" "$([ "$k" = off ] && echo 'no plan' || echo plan)" \
+          "${RES_RPS[$key]}" "$(ms "${RES_P50[$key]}")" "$(ms "${RES_P99[$key]}")" "$cpu_us" "$cores"
+        if [ "$k" = off ]; then
+          off=$(awk -v a="$off" -v b="${RES_RPS[$key]}" 'BEGIN { print a + b }'); cpu_off=$(awk -v a="$cpu_off" -v b="$cpu_us" 'BEGIN { print a + b }')
+        else
+          on=$(awk -v a="$on" -v b="${RES_RPS[$key]}" 'BEGIN { print a + b }'); cpu_on=$(awk -v a="$cpu_on" -v b="$cpu_us" 'BEGIN { print a + b }')
+        fi
       done
     done
-    off=$(awk -v a="${RES_RPS[$target/limits-$limiter-off]}" -v b="${RES_RPS[$target/limits-$limiter-off@end]}" 'BEGIN { print a + b }')
-    on=$(awk -v a="${RES_RPS[$target/limits-$limiter-on]}" -v b="${RES_RPS[$target/limits-$limiter-on@end]}" 'BEGIN { print a + b }')
-    ratios+=("$limiter $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f (%+.1f%%)", a / b, (a / b - 1) * 100 }')")
+    ratios+=("$limiter $(awk -v a="$on" -v b="$off" -v c="$cpu_on" -v d="$cpu_off" -v n="$LIMITS_ROUNDS" \
+      'BEGIN { printf "%.3f (%+.1f%%), cpu %+.1f us/req", a / b, (a / b - 1) * 100, (c - d) / n }')")
   done
-  echo "ratio plan / no plan (req/s, sums of both runs of each): $(IFS=';'; echo "${ratios[*]}" | sed 's/;/; /g')"
+  echo "ratio plan / no plan (req/s summed over the rounds): $(IFS=';'; echo "${ratios[*]}" | sed 's/;/; /g')"
   [ -z "$REDIS_NOTE" ] || echo "$REDIS_NOTE"
 }
 

@@ -29,6 +29,7 @@ public final class ClientRequest {
   private final Integer maxOutputTokens;
   private ChatRequest canonical;
   private Future<ChatRequest> inlined;
+  private PromptText prompt;
 
   /** The prompt's text and message count, for estimating input tokens when usage is missing. */
   record PromptText(String text, int messages) {}
@@ -127,8 +128,12 @@ public final class ClientRequest {
     return passthrough.upstreamBody(upstreamModel);
   }
 
+  /** Read from the body once (a walk over every message), however many stages ask. */
   PromptText promptText() {
-    return promptText.get();
+    if (prompt == null) {
+      prompt = promptText.get();
+    }
+    return prompt;
   }
 
   /** The most output tokens the client asked for, or null when it set no limit. */

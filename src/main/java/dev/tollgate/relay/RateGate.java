@@ -9,6 +9,7 @@ import dev.tollgate.protocol.GatewayError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,14 @@ import java.util.stream.Stream;
 public final class RateGate {
 
   private static final Future<GatewayError> ADMITTED = Future.succeededFuture();
+  // Names made once, as bytes with their hash: every answer of a limited key carries all six.
+  private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
+  private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
+  private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
+  private static final CharSequence LIMIT_TOKENS = HttpHeaders.createOptimized("x-ratelimit-limit-tokens");
+  private static final CharSequence REMAINING_TOKENS = HttpHeaders.createOptimized("x-ratelimit-remaining-tokens");
+  private static final CharSequence RESET_TOKENS = HttpHeaders.createOptimized("x-ratelimit-reset-tokens");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
 
   private final RateLimiter limiter;
   private final PlanBook plans;
@@ -53,7 +62,7 @@ public final class RateGate {
       return ADMITTED;
     }
     Integer asked = cx.request.maxOutputTokens();
-    long tokens = QuotaGate.promptTokens(cx.request) + (asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens));
+    long tokens = QuotaGate.promptTokens(cx) + (asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens));
     return limiter.admit(cx.keyId(), cx.requestId, limits, tokens).map(admission -> verdict(response, cx, limits, tokens, admission));
   }
 
@@ -70,7 +79,7 @@ public final class RateGate {
           + " tokens, more than the key's whole limit of " + limits.tpm() + " tokens per minute; send less or raise the plan");
     }
     long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(admission.retryAfterNanos() + 999_999_999L));
-    response.putHeader("Retry-After", Long.toString(seconds));
+    response.putHeader(RETRY_AFTER, Long.toString(seconds));
     if (admission.refusedBy().equals(Admission.UNAVAILABLE)) {
       return GatewayError.of(ErrorCode.STORAGE_UNAVAILABLE,
           "the rate limits cannot be checked right now (their store does not answer); retry in " + seconds + " s");
@@ -93,14 +102,14 @@ public final class RateGate {
 
   private static void headers(HttpServerResponse response, Admission admission) {
     if (admission.requestLimit() > 0) {
-      response.putHeader("x-ratelimit-limit-requests", Long.toString(admission.requestLimit()));
-      response.putHeader("x-ratelimit-remaining-requests", Long.toString(admission.requestsRemaining()));
-      response.putHeader("x-ratelimit-reset-requests", duration(admission.requestsResetNanos()));
+      response.putHeader(LIMIT_REQUESTS, Long.toString(admission.requestLimit()));
+      response.putHeader(REMAINING_REQUESTS, Long.toString(admission.requestsRemaining()));
+      response.putHeader(RESET_REQUESTS, duration(admission.requestsResetNanos()));
     }
     if (admission.tokenLimit() > 0) {
-      response.putHeader("x-ratelimit-limit-tokens", Long.toString(admission.tokenLimit()));
-      response.putHeader("x-ratelimit-remaining-tokens", Long.toString(admission.tokensRemaining()));
-      response.putHeader("x-ratelimit-reset-tokens", duration(admission.tokensResetNanos()));
+      response.putHeader(LIMIT_TOKENS, Long.toString(admission.tokenLimit()));
+      response.putHeader(REMAINING_TOKENS, Long.toString(admission.tokensRemaining()));
+      response.putHeader(RESET_TOKENS, duration(admission.tokensResetNanos()));
     }
   }
 

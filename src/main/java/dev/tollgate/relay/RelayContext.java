@@ -28,6 +28,8 @@ public final class RelayContext {
   boolean ownKeys;
   /** The request's hold on its key's rate limits (null: none, or not admitted, or released). */
   dev.tollgate.limit.Permit ratePermit;
+  /** The prompt's estimated tokens, for rate limits and the reservation; -1 until estimated. */
+  int promptTokens = -1;
   /** The tokens its admission counted against the key's tokens per minute. */
   long rateTokens;
   /** How the request is charged; null until admitted. */

@@ -101,6 +101,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rateLimitPlansAndRedisAreReadAndTheRedisPasswordIsNeverShown() throws IOException {
+    TollgateConfig config = loader.load(yaml("""
+        rate_limits:
+          plans:
+            - {name: team, qps: 20, rpm: 600, tpm: 1000000, max_concurrent: 8}
+          redis_failure: closed
+        redis:
+          key_prefix: "prod:"
+        """), Map.of("TOLLGATE_REDIS_URL", "redis://tollgate:hunter2-secret@redis.internal:6380/2",
+        "TOLLGATE_RATE_LIMITS_CONCURRENCY_LEASE_SECONDS", "600"));
+
+    assertThat(config.rateLimits().plans()).containsExactly(new TollgateConfig.PlanDecl("team", 20L, 600L, 1_000_000L, 8));
+    assertThat(config.rateLimits().failOpen()).isFalse();
+    assertThat(config.rateLimits().concurrencyLeaseSeconds()).isEqualTo(600);
+    assertThat(config.redis().enabled()).isTrue();
+    assertThat(config.redis().url()).isEqualTo("redis://tollgate:hunter2-secret@redis.internal:6380/2");
+    assertThat(config.redis().keyPrefix()).isEqualTo("prod:");
+    assertThat(config.redis().timeoutMs()).isEqualTo(250);
+    assertThat(config.redis().describe()).isEqualTo("redis://***@redis.internal:6380/2");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void redisIsOffAndFailOpenByDefaultAndAnUnknownFailureModeIsRefused() throws IOException {
+    TollgateConfig defaults = TollgateConfig.defaults();
+    assertThat(defaults.redis().enabled()).isFalse();
+    assertThat(defaults.rateLimits().failOpen()).isTrue();
+
+    assertThatThrownBy(() -> loader.load(yaml("rate_limits: {redis_failure: maybe}"), Map.of()))
+        .hasMessageContaining("'open' or 'closed'");
+  }
+
+  @Test
   void emptyFileGivesDefaults() throws IOException {
     TollgateConfig config = loader.load(yaml(""), Map.of());
 
@@ -247,13 +280,14 @@ class ConfigLoaderTest {
   @Test
   void everyKnownVariableIsHonoured() {
     // Each variable, set alone, must change the loaded config: numbers for numeric settings,
-    // "true" for switches (all default to false), text for the others.
+    // "true" for switches (all default to false), "closed" for rate_limits.redis_failure (open by
+    // default), text for the others.
     for (String variable : ConfigLoader.knownVariables()) {
       if (variable.equals("TOLLGATE_CONFIG")) {
         continue;
       }
       TollgateConfig config = null;
-      for (String value : List.of("4321", "true", "custom", "custom-and-long-enough-for-a-secret-of-32-characters")) {
+      for (String value : List.of("4321", "true", "closed", "custom", "custom-and-long-enough-for-a-secret-of-32-characters")) {
         try {
           config = loader.load(null, Map.of(variable, value));
           break;
