@@ -3,14 +3,11 @@ package dev.tollgate.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.LogCapture;
+import dev.tollgate.testing.SilentServer;
 import dev.tollgate.testing.TcpProxy;
 import dev.tollgate.testing.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -129,18 +126,8 @@ class SharedRateLimiterTest {
 
   @Test
   void aRedisThatNeverAnswersCostsOneTimeoutNotAHang() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> accepted = new ArrayList<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept()); // reads nothing, answers nothing
-          }
-        } catch (IOException closed) {
-          // the test is over
-        }
-      });
-      SharedRateLimiter limiter = limiter("redis://127.0.0.1:" + silent.getLocalPort(), true);
+    try (SilentServer silent = new SilentServer()) {
+      SharedRateLimiter limiter = limiter("redis://127.0.0.1:" + silent.port(), true);
 
       long started = System.nanoTime();
       Admission first = admit(limiter, TWO_PER_SECOND);
@@ -153,9 +140,6 @@ class SharedRateLimiterTest {
       assertThat(second.allowed()).isTrue();
       assertThat(firstMillis).as("the 300 ms timeout, then the local counters").isBetween(250L, 2_000L);
       assertThat(secondMillis).as("no second wait within the back-off").isLessThan(100L);
-      for (Socket socket : accepted) {
-        socket.close();
-      }
     }
   }
 }

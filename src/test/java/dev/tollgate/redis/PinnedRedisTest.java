@@ -2,6 +2,7 @@ package dev.tollgate.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.SilentServer;
 import dev.tollgate.testing.TestRedis;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,10 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -127,21 +124,8 @@ class PinnedRedisTest {
 
   @Test
   void aServerThatNeverAnswersTimesOutAndIsTriedAfresh() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> accepted = new ArrayList<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            Socket socket = silent.accept();
-            synchronized (accepted) {
-              accepted.add(socket);
-            }
-          }
-        } catch (IOException closed) {
-          // the test is over
-        }
-      });
-      Redis stuck = TestRedis.client(vertx, "redis://127.0.0.1:" + silent.getLocalPort(), 200);
+    try (SilentServer silent = new SilentServer()) {
+      Redis stuck = TestRedis.client(vertx, "redis://127.0.0.1:" + silent.port(), 200);
       Context loop = vertx.getOrCreateContext();
 
       for (int attempt = 0; attempt < 2; attempt++) {
@@ -155,12 +139,7 @@ class PinnedRedisTest {
         assertThat(failure).as("no answer is a failure, not a hang").isNotNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2_000);
       }
-      synchronized (accepted) {
-        assertThat(accepted).as("the silent connection was dropped and a new one opened").hasSizeGreaterThanOrEqualTo(2);
-        for (Socket socket : accepted) {
-          socket.close();
-        }
-      }
+      assertThat(silent.connections()).as("the silent connection was dropped and a new one opened").isGreaterThanOrEqualTo(2);
     }
   }
 }
