@@ -280,10 +280,10 @@ public final class App implements AutoCloseable {
     redisLimiter = new RedisRateLimiter(redis, redisConfig.keyPrefix(), null,
         TimeUnit.SECONDS.toMillis(config.rateLimits().concurrencyLeaseSeconds()));
     vertx.setPeriodic(RATE_CORRECTION_FLUSH_MS, id -> redisLimiter.flush()); // a failed one is kept for the next
-    // A cold first connection (TLS, HELLO, class loading) may take longer than a command may:
-    // connect and load the scripts now, so the first requests do not fall back for nothing.
+    // Say at start whether Redis answers, and load the scripts: through the pool, without the
+    // per-command bound, since a first connection (TLS, HELLO) may take longer than a command may.
     try {
-      new RedisRateLimiter(pool, redisConfig.keyPrefix(), null, 0).prepare().await(5, TimeUnit.SECONDS);
+      RedisRateLimiter.loadScripts(pool).await(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Redis at {} does not answer yet ({}); rate limits are {} until it does", redisConfig.describe(),
           e.toString(), config.rateLimits().failOpen() ? "per node (fail-open)" : "refused (fail-closed)");

@@ -60,8 +60,8 @@ public final class RedisRateLimiter implements RateLimiter {
     this.leaseMicros = Long.toString(TimeUnit.MILLISECONDS.toMicros(leaseMillis));
   }
 
-  /** Connects and sends the scripts ahead of the first request (start-up; Redis may be away). */
-  public Future<Void> prepare() {
+  /** Sends the scripts ahead of the first request, through {@code redis} (start-up; Redis may be away). */
+  public static Future<Void> loadScripts(Redis redis) {
     return Future.all(ADMIT.preload(redis), FINISH.preload(redis)).mapEmpty();
   }
 
