@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A TCP forwarder on a fixed local port that a test can take down and bring back, to make a
@@ -16,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every open connection is cut and new ones are refused.
  */
 public final class TcpProxy implements AutoCloseable {
+
+  private static final int EPHEMERAL_FLOOR = 32_768;
 
   private final String targetHost;
   private final int targetPort;
@@ -26,8 +29,25 @@ public final class TcpProxy implements AutoCloseable {
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.port = MockOpenAiUpstream.freePort();
-    up();
+    this.port = bindOutsideEphemeralRange();
+  }
+
+  /**
+   * The port must stay free while the proxy is down, so it is taken below the kernel's ephemeral
+   * range (32768+ on Linux): a port from that range can be given meanwhile to any outgoing
+   * connection, the gateway's own reconnects included, and {@link #up} would then fail to bind.
+   */
+  private int bindOutsideEphemeralRange() {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = ThreadLocalRandom.current().nextInt(EPHEMERAL_FLOOR - 12_000, EPHEMERAL_FLOOR);
+      try {
+        listen(candidate);
+        return candidate;
+      } catch (IOException taken) {
+        // someone listens there already: try another
+      }
+    }
+    throw new IllegalStateException("no free port below " + EPHEMERAL_FLOOR);
   }
 
   public int port() {
@@ -40,14 +60,23 @@ public final class TcpProxy implements AutoCloseable {
       return;
     }
     try {
-      ServerSocket socket = new ServerSocket();
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      listener = socket;
-      Thread.ofVirtual().name("tcp-proxy-accept").start(() -> accept(socket));
+      listen(port);
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on " + port, e);
     }
+  }
+
+  private void listen(int onPort) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    socket.setReuseAddress(true);
+    try {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+    listener = socket;
+    Thread.ofVirtual().name("tcp-proxy-accept").start(() -> accept(socket));
   }
 
   /** Cuts every connection and refuses new ones until {@link #up}. */
