@@ -198,7 +198,7 @@ public final class App implements AutoCloseable {
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     TokenEstimator estimator = new TokenEstimator();
     RateGate rates = new RateGate(rateLimiter(config), plans, config.billing().reserveOutputTokens(), metrics);
-    Metering metering = new Metering(usageWriter, estimator, ledger, rates);
+    Metering metering = new Metering(usageWriter, estimator, ledger, rates, List.of());
     QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());

@@ -104,7 +104,7 @@ public final class ChatRelay {
   }
 
   public void handle(RoutingContext rc) {
-    RelayContext cx = new RelayContext(RequestIds.next(), clock.instant(), System.nanoTime());
+    RelayContext cx = new RelayContext(RequestIds.next(), clock.instant(), System.nanoTime(), ingress.protocol());
     HttpServerResponse response = rc.response();
     response.putHeader("x-request-id", cx.requestId);
     if (!inFlight.enter()) {
@@ -191,6 +191,7 @@ public final class ChatRelay {
       return GatewayError.invalid(null, "the request body is empty; send a JSON request");
     }
     try {
+      cx.attribution = AttributionHeaders.read(rc.request().headers());
       cx.request = ingress.read(rc, body.getBytes());
       return null;
     } catch (GatewayError.Failure failure) {

@@ -22,12 +22,15 @@ public final class Metering {
   private final TokenEstimator estimator;
   private final QuotaLedger ledger;
   private final RateGate rates;
+  private final List<RequestObserver> observers;
 
-  public Metering(UsageWriter writer, TokenEstimator estimator, QuotaLedger ledger, RateGate rates) {
+  public Metering(UsageWriter writer, TokenEstimator estimator, QuotaLedger ledger, RateGate rates,
+      List<RequestObserver> observers) {
     this.writer = writer;
     this.estimator = estimator;
     this.ledger = ledger;
     this.rates = rates;
+    this.observers = List.copyOf(observers);
   }
 
   TokenEstimator estimator() {
@@ -68,7 +71,7 @@ public final class Metering {
     QuotaLedger.Settled settled = charging.reservation() == null
         ? new QuotaLedger.Settled(0, 0, 0)
         : ledger.settle(charging.reservation(), cost);
-    writer.submit(
+    UsageRecord record =
         new UsageRecord(
             cx.requestId,
             cx.receivedAt,
@@ -91,7 +94,12 @@ public final class Metering {
             settled.shortfall(),
             charging.free() ? null : new UsageRecord.Prices(charging.price().input(), charging.price().output(),
                 charging.price().cachedInput(), charging.ratio().toPlainString()),
-            cx.ownKeys));
+            cx.ownKeys,
+            cx.attribution);
+    writer.submit(record);
+    for (RequestObserver observer : observers) {
+      observer.ended(cx.protocol, record);
+    }
   }
 
   /**

@@ -34,11 +34,16 @@ public final class RelayContext {
   long rateTokens;
   /** How the request is charged; null until admitted. */
   Charging charging;
+  /** The protocol the client speaks (the endpoint family it called). */
+  final dev.tollgate.protocol.WireProtocol protocol;
+  /** The caller's workflow, step, execution, source and project headers. */
+  dev.tollgate.usage.Attribution attribution = dev.tollgate.usage.Attribution.NONE;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */
   Runnable clientGone;
 
-  RelayContext(String requestId, Instant receivedAt, long startNanos) {
+  RelayContext(String requestId, Instant receivedAt, long startNanos, dev.tollgate.protocol.WireProtocol protocol) {
     this.requestId = requestId;
+    this.protocol = protocol;
     this.receivedAt = receivedAt;
     this.startNanos = startNanos;
   }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param chargeShortfall micro-cents the usage was worth beyond what the account had left (not taken)
  * @param prices the prices and ratio charged, or null for a model served free
  * @param ownKey served with the caller's own provider key (BYOK)
+ * @param attribution the workflow, step, execution, source and project the caller named
  */
 public record UsageRecord(
     String requestId,
@@ -38,10 +39,12 @@ public record UsageRecord(
     long cost,
     long chargeShortfall,
     Prices prices,
-    boolean ownKey) {
+    boolean ownKey,
+    Attribution attribution) {
 
   public UsageRecord {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    attribution = attribution == null ? Attribution.NONE : attribution;
   }
 
   /**

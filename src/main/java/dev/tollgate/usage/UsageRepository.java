@@ -175,6 +175,7 @@ public final class UsageRepository {
         row.getLong("charge_shortfall"),
         inputPrice == null ? null : new UsageRecord.Prices(inputPrice, row.getLong("output_price"),
             Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")),
-        row.getInt("byok") == 1);
+        row.getInt("byok") == 1,
+        Attribution.NONE);
   }
 }

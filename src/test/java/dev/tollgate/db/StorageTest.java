@@ -242,9 +242,9 @@ class StorageTest {
           false, 12, 345, 200, null, List.of(
               new UsageRecord.Attempt(2, null, "timeout", 1_500), new UsageRecord.Attempt(9, 503, null, 4),
               new UsageRecord.Attempt(3, 200, null, 0)),
-          5, 400_000, Long.MAX_VALUE, 12, new UsageRecord.Prices(300_000_000L, Long.MAX_VALUE, null, "0.85"), true);
+          5, 400_000, Long.MAX_VALUE, 12, new UsageRecord.Prices(300_000_000L, Long.MAX_VALUE, null, "0.85"), true, null);
       UsageRecord failed = new UsageRecord("req-2", at.plusMillis(1), 7, "m", null, null, false, 0, 0, true, null, 9,
-          502, "upstream_error", List.of(), 5, 0, 0, 0, null, false);
+          502, "upstream_error", List.of(), 5, 0, 0, 0, null, false, null);
       stores.usage().insertAll(List.of(ok, failed));
 
       assertThat(stores.usage().count()).isEqualTo(2);

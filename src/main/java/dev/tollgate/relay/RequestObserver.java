@@ -1,0 +1,17 @@
+package dev.tollgate.relay;
+
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.usage.UsageRecord;
+
+/**
+ * Told of every relayed request once it is metered (metrics, the access log). Called on the
+ * request's event loop: it must not block.
+ */
+public interface RequestObserver {
+
+  /**
+   * @param protocol the protocol the client spoke (names the endpoint family)
+   * @param record the request as metered, exactly as it goes to the usage writer
+   */
+  void ended(WireProtocol protocol, UsageRecord record);
+}
