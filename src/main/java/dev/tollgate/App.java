@@ -23,6 +23,9 @@ import dev.tollgate.api.manage.ProviderKeyRoutes;
 import dev.tollgate.account.LastUseRecorder;
 import dev.tollgate.account.ProviderKeyRepository;
 import dev.tollgate.api.manage.WalletRoutes;
+import dev.tollgate.api.manage.UsageLogRoutes;
+import dev.tollgate.usage.AttributionStats;
+import dev.tollgate.usage.UsageStats;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.billing.QuotaLedger;
@@ -221,6 +224,8 @@ public final class App implements AutoCloseable {
     ProviderKeyRoutes providerKeyRoutes = new ProviderKeyRoutes(stores.providerKeys(), stores.users(), providers);
     WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
         usageRepository, clock);
+    UsageLogRoutes usageLogRoutes = new UsageLogRoutes(usageRepository, new UsageStats(stores.sql()),
+        new AttributionStats(stores.sql()), clock);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -238,7 +243,7 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, rates, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes, planRoutes,
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes, planRoutes, usageLogRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin, metrics);

@@ -16,7 +16,8 @@ public final class UsageRepository {
   private static final String COLUMNS =
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
           + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts, user_id,"
-          + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio, byok";
+          + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio, byok,"
+          + " workflow_tag, step, execution_id, source, project";
 
   private final Sql sql;
 
@@ -31,7 +32,7 @@ public final class UsageRepository {
       connection.setAutoCommit(false);
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Sql.bind(
               statement,
@@ -58,11 +59,17 @@ public final class UsageRepository {
               r.prices() == null ? null : r.prices().output(),
               r.prices() == null ? null : r.prices().cachedInput(),
               r.prices() == null ? null : r.prices().ratio(),
-              r.ownKey());
+              r.ownKey(),
+              r.attribution().workflowTag(),
+              r.attribution().step(),
+              r.attribution().executionId(),
+              r.attribution().source(),
+              r.attribution().project());
           statement.addBatch();
         }
         statement.executeBatch();
         addSpent(connection, records);
+        Rollups.add(connection, records);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
@@ -113,6 +120,23 @@ public final class UsageRepository {
         "SELECT " + COLUMNS + " FROM usage_records ORDER BY id DESC LIMIT ?", UsageRepository::map, limit);
   }
 
+  /** One entry of the usage log: the record, its row id (the paging cursor) and its key's name. */
+  public record LogEntry(long id, UsageRecord record, String keyName) {}
+
+  /** The records the filter selects, newest first, at most {@code limit}. */
+  public List<LogEntry> log(LogFilter filter, int limit) {
+    LogFilter.Where where = filter.where();
+    Object[] params = java.util.Arrays.copyOf(where.params(), where.params().length + 1);
+    params[params.length - 1] = limit;
+    return sql.list("SELECT r.id AS log_id, k.name AS key_name, " + qualified()
+            + " FROM usage_records r LEFT JOIN api_keys k ON k.id = r.key_id" + where.sql() + " ORDER BY r.id DESC LIMIT ?",
+        row -> new LogEntry(row.getLong("log_id"), map(row), row.getString("key_name")), params);
+  }
+
+  private static String qualified() {
+    return String.join(", ", java.util.Arrays.stream(COLUMNS.split(",")).map(c -> "r." + c.strip()).toList());
+  }
+
   public List<UsageRecord> byRequestId(String requestId) {
     return sql.list("SELECT " + COLUMNS + " FROM usage_records WHERE request_id = ?", UsageRepository::map, requestId);
   }
@@ -123,17 +147,18 @@ public final class UsageRepository {
 
   /**
    * Sets every account's and key's spent quota to the sum of its usage records' costs, the ledger
-   * invariant. Records and the spent quota they move are written in one transaction, so this finds
-   * nothing to mend unless the tables were edited by hand; it is the start-up's proof of that.
+   * invariant. Records, their rollups and the spent quota they move are written in one transaction,
+   * so this finds nothing to mend unless the tables were edited by hand; it is the start-up's proof
+   * of that. It sums the hourly rollups, which hold every record's cost, the purged ones too.
    *
    * @return how many accounts and keys it corrected
    */
   public int reconcileSpent() {
     return sql.inTransaction(tx ->
-        tx.update("UPDATE users SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.user_id = users.id), 0)"
-                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.user_id = users.id), 0)")
-            + tx.update("UPDATE api_keys SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.key_id = api_keys.id), 0)"
-                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_records r WHERE r.key_id = api_keys.id), 0)"));
+        tx.update("UPDATE users SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_rollups r WHERE r.user_id = users.id), 0)"
+                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_rollups r WHERE r.user_id = users.id), 0)")
+            + tx.update("UPDATE api_keys SET used_quota = COALESCE((SELECT SUM(cost) FROM usage_rollups r WHERE r.key_id = api_keys.id), 0)"
+                + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_rollups r WHERE r.key_id = api_keys.id), 0)"));
   }
 
   /** One UTC day of a user's charges. */
@@ -176,6 +201,7 @@ public final class UsageRepository {
         inputPrice == null ? null : new UsageRecord.Prices(inputPrice, row.getLong("output_price"),
             Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")),
         row.getInt("byok") == 1,
-        Attribution.NONE);
+        new Attribution(row.getString("workflow_tag"), row.getString("step"), row.getString("execution_id"),
+            row.getString("source"), row.getString("project")));
   }
 }
