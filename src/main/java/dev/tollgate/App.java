@@ -24,8 +24,8 @@ import dev.tollgate.account.LastUseRecorder;
 import dev.tollgate.account.ProviderKeyRepository;
 import dev.tollgate.api.manage.WalletRoutes;
 import dev.tollgate.api.manage.UsageLogRoutes;
-import dev.tollgate.usage.AttributionStats;
-import dev.tollgate.usage.UsageStats;
+import dev.tollgate.usage.AttributionRepository;
+import dev.tollgate.usage.StatsRepository;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.billing.QuotaLedger;
@@ -224,8 +224,8 @@ public final class App implements AutoCloseable {
     ProviderKeyRoutes providerKeyRoutes = new ProviderKeyRoutes(stores.providerKeys(), stores.users(), providers);
     WalletRoutes walletRoutes = new WalletRoutes(new Redemptions(redemptionCodes), redemptionCodes, stores.users(),
         usageRepository, clock);
-    UsageLogRoutes usageLogRoutes = new UsageLogRoutes(usageRepository, new UsageStats(stores.sql()),
-        new AttributionStats(stores.sql()), clock);
+    UsageLogRoutes usageLogRoutes = new UsageLogRoutes(usageRepository, new StatsRepository(stores.sql()),
+        new AttributionRepository(stores.sql()), clock);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())

@@ -69,7 +69,7 @@ public final class UsageRepository {
         }
         statement.executeBatch();
         addSpent(connection, records);
-        Rollups.add(connection, records);
+        RollupRepository.add(connection, records);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.Money;
 import dev.tollgate.usage.Attribution;
-import dev.tollgate.usage.AttributionStats;
+import dev.tollgate.usage.AttributionRepository;
 import dev.tollgate.usage.Outcome;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageRepository;
-import dev.tollgate.usage.UsageStats;
+import dev.tollgate.usage.StatsRepository;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,8 +110,8 @@ final class UsageLogJson {
     return '"' + safe.replace("\"", "\"\"") + '"';
   }
 
-  static ObjectNode stats(UsageStats.Report report) {
-    UsageStats.Totals totals = report.totals();
+  static ObjectNode stats(StatsRepository.Report report) {
+    StatsRepository.Totals totals = report.totals();
     ObjectNode json = Replies.JSON.createObjectNode()
         .put("period", report.period().wireName())
         .put("from", report.from().toString())
@@ -126,7 +126,7 @@ final class UsageLogJson {
         .put("p50LatencyMs", report.p50Ms() < 0 ? null : report.p50Ms())
         .put("p95LatencyMs", report.p95Ms() < 0 ? null : report.p95Ms());
     ArrayNode buckets = json.putArray("dailyBreakdown");
-    for (Map.Entry<Instant, UsageStats.Totals> bucket : report.buckets().entrySet()) {
+    for (Map.Entry<Instant, StatsRepository.Totals> bucket : report.buckets().entrySet()) {
       String date = report.period().hourly() ? bucket.getKey().toString() : bucket.getKey().toString().substring(0, 10);
       buckets.add(breakdown(Replies.JSON.createObjectNode().put("date", date), bucket.getValue()));
     }
@@ -135,20 +135,20 @@ final class UsageLogJson {
     return json;
   }
 
-  private static ObjectNode breakdown(ObjectNode json, UsageStats.Totals sums) {
+  private static ObjectNode breakdown(ObjectNode json, StatsRepository.Totals sums) {
     return json.put("requestCount", sums.requests())
         .put("promptTokens", sums.promptTokens())
         .put("completionTokens", sums.completionTokens())
         .put("cost", Money.microsAsCents(sums.cost()));
   }
 
-  static ObjectNode attribution(AttributionStats.Report report) {
+  static ObjectNode attribution(AttributionRepository.Report report) {
     ObjectNode json = Replies.JSON.createObjectNode()
         .put("period", report.period().wireName())
         .put("from", report.from().toString())
         .put("to", report.to().toString());
     ArrayNode workflows = json.putArray("workflows");
-    for (AttributionStats.Workflow workflow : report.workflows()) {
+    for (AttributionRepository.Workflow workflow : report.workflows()) {
       ObjectNode w = sums(Replies.JSON.createObjectNode().put("workflowTag", workflow.tag()), workflow.sums());
       ArrayNode steps = w.putArray("steps");
       workflow.steps().forEach((step, sums) -> steps.add(sums(Replies.JSON.createObjectNode().put("step", step), sums)));
@@ -162,7 +162,7 @@ final class UsageLogJson {
     return json;
   }
 
-  private static ObjectNode sums(ObjectNode json, AttributionStats.Sums sums) {
+  private static ObjectNode sums(ObjectNode json, AttributionRepository.Sums sums) {
     return json.put("requests", sums.requests())
         .put("promptTokens", sums.promptTokens())
         .put("completionTokens", sums.completionTokens())

@@ -7,12 +7,12 @@ import static dev.tollgate.api.manage.Requests.reply;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.config.Dates;
-import dev.tollgate.usage.AttributionStats;
+import dev.tollgate.usage.AttributionRepository;
 import dev.tollgate.usage.LogFilter;
 import dev.tollgate.usage.Outcome;
 import dev.tollgate.usage.Period;
 import dev.tollgate.usage.UsageRepository;
-import dev.tollgate.usage.UsageStats;
+import dev.tollgate.usage.StatsRepository;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,11 +34,11 @@ public final class UsageLogRoutes implements ManagementRoutes {
   private static final int EXPORT_BATCH = 1_000;
 
   private final UsageRepository records;
-  private final UsageStats stats;
-  private final AttributionStats attribution;
+  private final StatsRepository stats;
+  private final AttributionRepository attribution;
   private final Clock clock;
 
-  public UsageLogRoutes(UsageRepository records, UsageStats stats, AttributionStats attribution, Clock clock) {
+  public UsageLogRoutes(UsageRepository records, StatsRepository stats, AttributionRepository attribution, Clock clock) {
     this.records = records;
     this.stats = stats;
     this.attribution = attribution;

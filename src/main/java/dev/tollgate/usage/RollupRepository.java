@@ -15,11 +15,11 @@ import java.util.Map;
  * then an INSERT of the rows it did not find. Two nodes inserting the same new row make one
  * transaction fail on the key; the writer retries it whole, and then finds the row.
  */
-final class Rollups {
+final class RollupRepository {
 
   static final long HOUR_MS = 3_600_000;
 
-  private Rollups() {}
+  private RollupRepository() {}
 
   static void add(Connection connection, List<UsageRecord> records) throws SQLException {
     Map<List<Object>, long[]> usage = new LinkedHashMap<>();

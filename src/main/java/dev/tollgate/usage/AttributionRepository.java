@@ -11,14 +11,14 @@ import java.util.Map;
  * from the attribution rollups. Requests that named none of them are the group with a null name,
  * so each list sums to the period's total.
  */
-public final class AttributionStats {
+public final class AttributionRepository {
 
   /** Executions listed, the costliest first: one per run of a workflow, so they can be many. */
   public static final int MAX_EXECUTIONS = 100;
 
   private final Sql sql;
 
-  public AttributionStats(Sql sql) {
+  public AttributionRepository(Sql sql) {
     this.sql = sql;
   }
 

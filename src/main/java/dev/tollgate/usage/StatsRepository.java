@@ -12,11 +12,11 @@ import java.util.Map;
  * Statistics over a period, read from the hourly rollups only (never the records), so that their
  * cost depends on hours × keys × models, not on how many requests there were.
  */
-public final class UsageStats {
+public final class StatsRepository {
 
   private final Sql sql;
 
-  public UsageStats(Sql sql) {
+  public StatsRepository(Sql sql) {
     this.sql = sql;
   }
 
