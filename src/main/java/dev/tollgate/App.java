@@ -26,6 +26,8 @@ import dev.tollgate.api.manage.WalletRoutes;
 import dev.tollgate.api.manage.UsageLogRoutes;
 import dev.tollgate.usage.AttributionRepository;
 import dev.tollgate.usage.StatsRepository;
+import dev.tollgate.billing.BudgetBook;
+import dev.tollgate.billing.BudgetRepository;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.PriceRepository;
 import dev.tollgate.billing.QuotaLedger;
@@ -34,6 +36,7 @@ import dev.tollgate.billing.Redemptions;
 import dev.tollgate.api.manage.GroupRoutes;
 import dev.tollgate.api.manage.ManagementAuth;
 import dev.tollgate.api.manage.UserRoutes;
+import dev.tollgate.api.manage.BudgetRoutes;
 import dev.tollgate.api.manage.ChannelAdminRoutes;
 import dev.tollgate.channel.ChannelCatalog;
 import dev.tollgate.channel.ChannelRepository;
@@ -121,6 +124,7 @@ public final class App implements AutoCloseable {
   private final PriceBook prices;
   private final LastUseRecorder lastUse;
   private final PlanBook plans;
+  private final BudgetBook budgets;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** This node's own rate-limit counters: the limiter without Redis, the fail-open fallback with it. */
   private final LocalRateLimiter localLimiter = new LocalRateLimiter(System::nanoTime);
@@ -172,7 +176,9 @@ public final class App implements AutoCloseable {
     this.lastUse = new LastUseRecorder(stores.keys()).start(LAST_USE_FLUSH_MS);
     PlanRepository planRepository = new PlanRepository(stores.sql());
     this.plans = new PlanBook(planRepository).start(1000);
+    BudgetRepository budgetRepository = new BudgetRepository(stores.sql());
     this.usageWriter = new UsageWriter(usageRepository, config.usage().batchSize(), config.usage().flushIntervalMs());
+    this.budgets = new BudgetBook(budgetRepository, usageWriter, clock).start();
 
     // One event loop per core by default (Vert.x defaults to two): a proxy hop is short work per
     // request, and extra loops on a small machine only add context switches (bench/: 0.36 → 0.42).
@@ -202,7 +208,7 @@ public final class App implements AutoCloseable {
     TokenEstimator estimator = new TokenEstimator();
     RateGate rates = new RateGate(rateLimiter(config), plans, config.billing().reserveOutputTokens(), metrics);
     Metering metering = new Metering(usageWriter, estimator, ledger, rates, List.of());
-    QuotaGate quota = new QuotaGate(prices, ledger, config.billing().reserveOutputTokens(),
+    QuotaGate quota = new QuotaGate(prices, ledger, budgets, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());
     ModelList models = new ModelList(authentication, catalog, codecs);
@@ -226,6 +232,7 @@ public final class App implements AutoCloseable {
         usageRepository, clock);
     UsageLogRoutes usageLogRoutes = new UsageLogRoutes(usageRepository, new StatsRepository(stores.sql()),
         new AttributionRepository(stores.sql()), clock);
+    BudgetRoutes budgetRoutes = new BudgetRoutes(budgetRepository, budgets, stores.users(), clock);
     int instances = vertxOptions.getEventLoopPoolSize();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout(config.upstream().connectTimeoutMs())
@@ -243,7 +250,8 @@ public final class App implements AutoCloseable {
       ChatRelays chat = ChatRelays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, rates, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
-      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes, providerKeyRoutes, priceRoutes, walletRoutes, planRoutes, usageLogRoutes,
+      ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes,
+          providerKeyRoutes, priceRoutes, walletRoutes, planRoutes, usageLogRoutes, budgetRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
       return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin, metrics);
@@ -387,6 +395,7 @@ public final class App implements AutoCloseable {
     catalog.close();
     prices.close();
     plans.close();
+    budgets.close();
     lastUse.close();
     boolean flushed = usageWriter.close(60_000);
     LOG.info("usage records written: {}{}", usageWriter.written(), flushed ? "" : " (some could not be written!)");

@@ -15,8 +15,6 @@ final class AttributionHeaders {
   static final String EXECUTION_ID = "x-execution-id";
   static final String SOURCE = "x-source";
   static final String PROJECT = "x-project";
-  /** Long enough for any id or tag people use (a UUID is 36), short enough to index and show. */
-  static final int MAX_LENGTH = 128;
 
   private AttributionHeaders() {}
 
@@ -45,15 +43,9 @@ final class AttributionHeaders {
     if (value.isEmpty()) {
       return null;
     }
-    if (value.length() > MAX_LENGTH) {
-      throw invalid(name + " is " + value.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        throw invalid(name + " may hold printable ASCII characters only (found U+"
-            + String.format("%04X", (int) c) + " at position " + (i + 1) + ")");
-      }
+    String problem = Attribution.problem(value);
+    if (problem != null) {
+      throw invalid(name + problem);
     }
     return value;
   }

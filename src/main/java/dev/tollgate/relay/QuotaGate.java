@@ -1,6 +1,7 @@
 package dev.tollgate.relay;
 
 import dev.tollgate.account.Caller;
+import dev.tollgate.billing.BudgetBook;
 import dev.tollgate.billing.Charge;
 import dev.tollgate.billing.Money;
 import dev.tollgate.billing.PriceBook;
@@ -9,12 +10,14 @@ import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiPromptText;
 import java.math.BigDecimal;
+import java.util.Optional;
 
 /**
  * The quota stage, before any upstream call: a model must have a price (or be configured free),
  * and the request's estimated cost is reserved against the key and its account — or it is refused
  * with 402 saying what is left. The estimate is the prompt's tokens plus the output the request
- * may produce ({@code max_tokens}, at most {@code billing.reserve_output_tokens}).
+ * may produce ({@code max_tokens}, at most {@code billing.reserve_output_tokens}). A priced request
+ * its caller tagged with a workflow or project whose budget is spent is refused (402) first.
  */
 public final class QuotaGate {
 
@@ -25,6 +28,7 @@ public final class QuotaGate {
 
   private final PriceBook prices;
   private final QuotaLedger ledger;
+  private final BudgetBook budgets;
   private final int reserveOutputTokens;
   private final boolean remainingHeader;
   private final BigDecimal ownKeyFeeRatio;
@@ -34,10 +38,11 @@ public final class QuotaGate {
    * @param remainingHeader whether answers to priced requests carry {@value #REMAINING_HEADER}
    * @param ownKeyFeeRatio the share of the price charged when the caller's own provider key serves
    */
-  public QuotaGate(PriceBook prices, QuotaLedger ledger, int reserveOutputTokens, boolean remainingHeader,
-      BigDecimal ownKeyFeeRatio) {
+  public QuotaGate(PriceBook prices, QuotaLedger ledger, BudgetBook budgets, int reserveOutputTokens,
+      boolean remainingHeader, BigDecimal ownKeyFeeRatio) {
     this.prices = prices;
     this.ledger = ledger;
+    this.budgets = budgets;
     this.ownKeyFeeRatio = ownKeyFeeRatio;
     this.reserveOutputTokens = reserveOutputTokens;
     this.remainingHeader = remainingHeader;
@@ -57,6 +62,10 @@ public final class QuotaGate {
       }
       case PriceBook.Priced priced -> {
         Caller caller = cx.key;
+        Optional<String> overBudget = budgets.refusal(caller.userId(), cx.attribution);
+        if (overBudget.isPresent()) {
+          return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, overBudget.get());
+        }
         BigDecimal ratio = cx.ownKeys ? caller.group().priceRatio().multiply(ownKeyFeeRatio) : caller.group().priceRatio();
         Integer asked = cx.request.maxOutputTokens();
         int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);

@@ -2,9 +2,12 @@ package dev.tollgate.usage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,18 @@ public final class UsageWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsageWriter.class);
   private static final long MAX_BACKOFF_MS = 5_000;
 
+  /**
+   * Told of each record as it is submitted and again once it is committed, so that what is not
+   * stored yet can be counted (budgets add it to what they read from the database).
+   */
+  public interface Listener {
+    /** On the submitting thread (an event loop): must not block. */
+    void submitted(UsageRecord record);
+
+    /** On the writer's thread, right after the batch's transaction committed. */
+    void committed(List<UsageRecord> batch);
+  }
+
   private final UsageRepository repository;
   private final int batchSize;
   private final long flushIntervalMs;
@@ -30,6 +45,9 @@ public final class UsageWriter implements AutoCloseable {
   private volatile int writing;
   private final Thread thread;
   private volatile boolean closing;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /** Held while a batch commits and its listeners hear of it: see {@link #betweenBatches}. */
+  private final ReentrantLock commits = new ReentrantLock();
 
   public UsageWriter(UsageRepository repository, int batchSize, long flushIntervalMs) {
     this.repository = repository;
@@ -41,7 +59,27 @@ public final class UsageWriter implements AutoCloseable {
   }
 
   public void submit(UsageRecord record) {
+    for (Listener listener : listeners) {
+      listener.submitted(record);
+    }
     queue.add(record);
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Runs {@code read} while no batch is committing, so that what it reads from the database and
+   * what the listeners have been told was committed agree: no record is in both or in neither.
+   */
+  public <T> T betweenBatches(Supplier<T> read) {
+    commits.lock();
+    try {
+      return read.get();
+    } finally {
+      commits.unlock();
+    }
   }
 
   /** Records submitted and not yet in the database: queued, or in the batch being written. */
@@ -70,7 +108,7 @@ public final class UsageWriter implements AutoCloseable {
           queue.drainTo(batch, batchSize - 1);
           writing = batch.size();
         }
-        repository.insertAll(batch);
+        commit(batch);
         written.addAndGet(batch.size());
         batch.clear();
         writing = 0;
@@ -83,6 +121,23 @@ public final class UsageWriter implements AutoCloseable {
         LOG.error("writing {} usage records failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
         sleepQuietly(backoff);
       }
+    }
+  }
+
+  private void commit(List<UsageRecord> batch) throws Exception {
+    commits.lock();
+    try {
+      repository.insertAll(batch);
+      List<UsageRecord> committed = List.copyOf(batch);
+      for (Listener listener : listeners) {
+        try {
+          listener.committed(committed);
+        } catch (RuntimeException e) { // the batch is stored: a listener's bug must not make it retried
+          LOG.error("a usage writer listener failed", e);
+        }
+      }
+    } finally {
+      commits.unlock();
     }
   }
 

@@ -104,4 +104,39 @@ final class Requests {
       return answer.put("page", page).put("pageSize", size).put("total", total);
     }
   }
+
+  /** A query parameter, stripped; null when absent or blank. */
+  static String queryText(RoutingContext rc, String name) {
+    String value = rc.request().getParam(name);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /** A whole-number query parameter; null when absent. */
+  static Long queryNumber(RoutingContext rc, String name) {
+    String value = queryText(rc, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw Problem.invalid("'" + name + "' must be a number");
+    }
+  }
+
+  /**
+   * Whose {@code what} a read covers: the caller's own, or for an admin everyone's unless
+   * {@code ?user=} names one account (null: everyone's).
+   */
+  static Long accountScope(RoutingContext rc, String what) {
+    Principal principal = ManagementAuth.principal(rc);
+    Long asked = queryNumber(rc, "user");
+    if (!principal.isAdmin()) {
+      if (asked != null && asked != principal.userId()) {
+        throw Problem.forbidden("only an admin reads another account's " + what);
+      }
+      return principal.userId();
+    }
+    return asked;
+  }
 }

@@ -1,7 +1,10 @@
 package dev.tollgate.api.manage;
 
+import static dev.tollgate.api.manage.Requests.accountScope;
 import static dev.tollgate.api.manage.Requests.answering;
 import static dev.tollgate.api.manage.Requests.blocking;
+import static dev.tollgate.api.manage.Requests.queryNumber;
+import static dev.tollgate.api.manage.Requests.queryText;
 import static dev.tollgate.api.manage.Requests.reply;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -120,31 +123,18 @@ public final class UsageLogRoutes implements ManagementRoutes {
 
   private void stats(RoutingContext rc) {
     Period period = period(rc);
-    Long user = scope(rc);
+    Long user = accountScope(rc, "usage");
     reply(rc, 200, blocking(rc, () -> UsageLogJson.stats(stats.report(period, clock.instant(), user))));
   }
 
   private void attribution(RoutingContext rc) {
     Period period = period(rc);
-    Long user = scope(rc);
+    Long user = accountScope(rc, "usage");
     reply(rc, 200, blocking(rc, () -> UsageLogJson.attribution(attribution.report(period, clock.instant(), user))));
   }
 
   private static Period period(RoutingContext rc) {
     return Period.parse(rc.request().getParam("period"));
-  }
-
-  /** Whose records: the caller's own, or for an admin everyone's unless {@code ?user=} names one. */
-  private static Long scope(RoutingContext rc) {
-    Principal principal = ManagementAuth.principal(rc);
-    Long asked = number(rc, "user");
-    if (!principal.isAdmin()) {
-      if (asked != null && asked != principal.userId()) {
-        throw Problem.forbidden("only an admin reads another account's usage");
-      }
-      return principal.userId();
-    }
-    return asked;
   }
 
   private LogFilter filter(RoutingContext rc) {
@@ -156,30 +146,14 @@ public final class UsageLogRoutes implements ManagementRoutes {
     if (from != null && to != null && !from.isBefore(to)) {
       throw Problem.invalid("'from' must be before 'to'");
     }
-    String status = text(rc, "status");
-    return new LogFilter(scope(rc), from, to, text(rc, "model"), number(rc, "key"),
-        status == null ? null : Outcome.parse(status), text(rc, "workflow"), text(rc, "project"), number(rc, "before"));
-  }
-
-  private static String text(RoutingContext rc, String name) {
-    String value = rc.request().getParam(name);
-    return value == null || value.isBlank() ? null : value.strip();
-  }
-
-  private static Long number(RoutingContext rc, String name) {
-    String value = text(rc, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw Problem.invalid("'" + name + "' must be a number");
-    }
+    String status = queryText(rc, "status");
+    return new LogFilter(accountScope(rc, "usage"), from, to, queryText(rc, "model"), queryNumber(rc, "key"),
+        status == null ? null : Outcome.parse(status), queryText(rc, "workflow"), queryText(rc, "project"),
+        queryNumber(rc, "before"));
   }
 
   private static Instant instant(RoutingContext rc, String name) {
-    String value = text(rc, name);
+    String value = queryText(rc, name);
     try {
       return Dates.parse(value);
     } catch (RuntimeException e) {
