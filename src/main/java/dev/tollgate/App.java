@@ -45,6 +45,9 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.db.DatabaseMonitor;
 import dev.tollgate.db.Sql;
+import dev.tollgate.metrics.AccessLog;
+import dev.tollgate.metrics.RequestMetrics;
+import dev.tollgate.metrics.UsageWriterGauge;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.relay.Authentication;
 import dev.tollgate.relay.ChannelDisabler;
@@ -67,6 +70,7 @@ import dev.tollgate.relay.ThoughtSignatures;
 import dev.tollgate.relay.Metering;
 import dev.tollgate.relay.QuotaGate;
 import dev.tollgate.relay.RateGate;
+import dev.tollgate.relay.RequestObserver;
 import dev.tollgate.limit.LocalRateLimiter;
 import dev.tollgate.limit.RateLimiter;
 import dev.tollgate.limit.RedisRateLimiter;
@@ -207,7 +211,11 @@ public final class App implements AutoCloseable {
     Codecs codecs = new Codecs(List.of(new OpenAiCodec(), new AnthropicCodec(), new GeminiCodec()));
     TokenEstimator estimator = new TokenEstimator();
     RateGate rates = new RateGate(rateLimiter(config), plans, config.billing().reserveOutputTokens(), metrics);
-    Metering metering = new Metering(usageWriter, estimator, ledger, rates, List.of());
+    UsageWriterGauge.register(metrics, usageWriter);
+    RequestMetrics requestMetrics = new RequestMetrics(metrics, channelHealth);
+    List<RequestObserver> observers =
+        config.log().accessOff() ? List.of(requestMetrics) : List.of(requestMetrics, new AccessLog());
+    Metering metering = new Metering(usageWriter, estimator, ledger, rates, observers);
     QuotaGate quota = new QuotaGate(prices, ledger, budgets, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
     UpstreamTimeouts timeouts = new UpstreamTimeouts(config.upstream().firstByteTimeoutMs(), config.upstream().idleTimeoutMs());

@@ -25,7 +25,8 @@ public record TollgateConfig(
     Accounts accounts,
     Billing billing,
     RateLimits rateLimits,
-    Redis redis) {
+    Redis redis,
+    Log log) {
 
   public TollgateConfig {
     server = server == null ? Server.defaults() : server;
@@ -43,10 +44,11 @@ public record TollgateConfig(
     billing = billing == null ? Billing.defaults() : billing;
     rateLimits = rateLimits == null ? RateLimits.defaults() : rateLimits;
     redis = redis == null ? Redis.defaults() : redis;
+    log = log == null ? Log.defaults() : log;
   }
 
   public static TollgateConfig defaults() {
-    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TollgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // Copies with one part replaced: callers (tests, the CLI) change what they need by name
@@ -54,57 +56,62 @@ public record TollgateConfig(
 
   public TollgateConfig withServer(Server value) {
     return new TollgateConfig(value, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withDatabase(Database value) {
     return new TollgateConfig(server, value, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withUpstream(Upstream value) {
     return new TollgateConfig(server, database, value, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withRouting(Routing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, value, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withDataDir(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, value, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withSecretKey(String value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, value,
-        channels, keys, admin, accounts, billing, rateLimits, redis);
+        channels, keys, admin, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withAdmin(Admin value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, value, accounts, billing, rateLimits, redis);
+        channels, keys, value, accounts, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withAccounts(Accounts value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, value, billing, rateLimits, redis);
+        channels, keys, admin, value, billing, rateLimits, redis, log);
   }
 
   public TollgateConfig withBilling(Billing value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, value, rateLimits, redis);
+        channels, keys, admin, accounts, value, rateLimits, redis, log);
   }
 
   public TollgateConfig withRateLimits(RateLimits value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, value, redis);
+        channels, keys, admin, accounts, billing, value, redis, log);
   }
 
   public TollgateConfig withRedis(Redis value) {
     return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
-        channels, keys, admin, accounts, billing, rateLimits, value);
+        channels, keys, admin, accounts, billing, rateLimits, value, log);
+  }
+
+  public TollgateConfig withLog(Log value) {
+    return new TollgateConfig(server, database, upstream, usage, images, protocols, routing, dataDir, secretKey,
+        channels, keys, admin, accounts, billing, rateLimits, redis, value);
   }
 
   /** Never prints the secret key, the admin token or account secrets. */
@@ -112,7 +119,7 @@ public record TollgateConfig(
   public String toString() {
     return "TollgateConfig[server=" + server + ", database=" + (database.url() == null ? "sqlite (data dir)" : "configured") + ", dataDir=" + dataDir
         + ", secretKey=" + (secretKey == null ? "unset" : "***") + ", channels=" + channels.size()
-        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + ", " + billing + ", " + redis + "]";
+        + ", keys=" + keys.size() + ", " + admin + ", " + accounts + ", " + billing + ", " + redis + ", " + log + "]";
   }
 
   public Path dataPath() {
@@ -447,6 +454,19 @@ public record TollgateConfig(
     @Override
     public String toString() {
       return "Redis[" + describe() + "]";
+    }
+  }
+
+  /**
+   * What the gateway logs besides its own messages. Prompts and answers are never logged, so there
+   * is no switch for them.
+   *
+   * @param accessOff no access log (one JSON line per request on the logger {@code tollgate.access});
+   *     default false, so the log is on. Named for the change, like every switch here: off unless set
+   */
+  public record Log(boolean accessOff) {
+    static Log defaults() {
+      return new Log(false);
     }
   }
 

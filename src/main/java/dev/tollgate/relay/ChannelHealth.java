@@ -58,6 +58,12 @@ public final class ChannelHealth {
     return states;
   }
 
+  /** The channel's circuit as this node last judged it; closed for a channel not called yet. */
+  public CircuitState state(long channelId) {
+    CircuitBreaker breaker = breakers.get(channelId);
+    return breaker == null ? CircuitState.CLOSED : breaker.state();
+  }
+
   /** The channels whose circuit is open now (for the health probe). */
   List<Long> openChannels() {
     return breakers.entrySet().stream()

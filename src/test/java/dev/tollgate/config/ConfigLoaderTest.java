@@ -134,6 +134,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void accessLogIsOnByDefaultAndTurnedOffInTheFileOrTheEnvironment() throws IOException {
+    assertThat(TollgateConfig.defaults().log().accessOff()).isFalse();
+
+    assertThat(loader.load(yaml("log: {access_off: true}"), Map.of()).log().accessOff()).isTrue();
+    assertThat(loader.load(null, Map.of("TOLLGATE_LOG_ACCESS_OFF", "true")).log().accessOff()).isTrue();
+    assertThatThrownBy(() -> loader.load(yaml("log: {debug_bodies: true}"), Map.of()))
+        .as("prompts are never logged: no such switch").isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void emptyFileGivesDefaults() throws IOException {
     TollgateConfig config = loader.load(yaml(""), Map.of());
 

@@ -120,6 +120,7 @@ public final class TestGateway implements AutoCloseable {
         // Every model free unless a test sets prices: tests of other features need no quota.
         TollgateConfig.Billing.defaults().withFreeModels(List.of("*")),
         null,
+        null,
         null);
   }
 
