@@ -182,14 +182,16 @@ public record TollgateConfig(
     }
   }
 
-  public record Usage(int batchSize, int flushIntervalMs) {
+  /** @param retentionDays usage records older than this many days are purged; 0 keeps them forever */
+  public record Usage(int batchSize, int flushIntervalMs, int retentionDays) {
     public Usage {
       batchSize = batchSize <= 0 ? 500 : batchSize;
       flushIntervalMs = flushIntervalMs <= 0 ? 200 : flushIntervalMs;
+      retentionDays = Math.max(0, retentionDays);
     }
 
     static Usage defaults() {
-      return new Usage(0, 0);
+      return new Usage(0, 0, 0);
     }
   }
 

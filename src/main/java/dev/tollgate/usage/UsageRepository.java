@@ -13,6 +13,7 @@ import java.util.Map;
 /** Storage of usage records. Writes come in batches from {@link UsageWriter}. */
 public final class UsageRepository {
 
+  private static final long DAY_MILLIS = 86_400_000L;
   private static final String COLUMNS =
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
           + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts, user_id,"
@@ -161,17 +162,37 @@ public final class UsageRepository {
                 + " WHERE used_quota <> COALESCE((SELECT SUM(cost) FROM usage_rollups r WHERE r.key_id = api_keys.id), 0)"));
   }
 
+  /**
+   * Deletes up to {@code limit} of the oldest records received before {@code cutoff}; answers how
+   * many it deleted. Only records go: the rollups keep their counts and costs. The chunk is an id
+   * range (portable, where {@code DELETE … LIMIT} and LIMIT in subqueries are not), so a purge
+   * never holds one long transaction over millions of rows.
+   */
+  public int purgeBefore(Instant cutoff, int limit) {
+    List<Long> ids = sql.list("SELECT id FROM usage_records WHERE created_at < ? ORDER BY id LIMIT ?",
+        row -> row.getLong(1), cutoff.toEpochMilli(), limit);
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return sql.update("DELETE FROM usage_records WHERE id >= ? AND id <= ? AND created_at < ?",
+        ids.getFirst(), ids.getLast(), cutoff.toEpochMilli());
+  }
+
   /** One UTC day of a user's charges. */
   public record DailyCharges(Instant day, long requests, long cost) {}
 
-  /** The user's charges per UTC day since {@code since}, newest day first. */
+  /**
+   * The user's charges per UTC day, from the day {@code since} falls in, newest day first. Read
+   * from the hourly rollups, which the retention purge leaves whole.
+   */
   public List<DailyCharges> dailyCharges(long userId, Instant since) {
-    // created_at - created_at % day: the day's start, in SQL that all three databases read alike
-    return sql.list("SELECT created_at - created_at % 86400000 AS day, COUNT(*) AS requests, SUM(cost) AS cost"
-            + " FROM usage_records WHERE user_id = ? AND created_at >= ?"
-            + " GROUP BY created_at - created_at % 86400000 ORDER BY day DESC",
+    long firstDay = since.toEpochMilli() - since.toEpochMilli() % DAY_MILLIS;
+    // hour - hour % day: the day's start, in SQL that all three databases read alike
+    return sql.list("SELECT hour - hour % 86400000 AS day, SUM(requests) AS requests, SUM(cost) AS cost"
+            + " FROM usage_rollups WHERE user_id = ? AND hour >= ?"
+            + " GROUP BY hour - hour % 86400000 ORDER BY day DESC",
         row -> new DailyCharges(Instant.ofEpochMilli(row.getLong("day")), row.getLong("requests"), row.getLong("cost")),
-        userId, since.toEpochMilli());
+        userId, firstDay);
   }
 
   private static UsageRecord map(ResultSet row) throws SQLException {

@@ -106,7 +106,7 @@ public final class TestGateway implements AutoCloseable {
         new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds),
         new TollgateConfig.Database(databaseUrl, null, null, 0, 1_000, 0, null),
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
-        new TollgateConfig.Usage(100, 20),
+        new TollgateConfig.Usage(100, 20, 0),
         // Tests serve images from loopback over plain HTTP; production defaults refuse both.
         new TollgateConfig.Images(true, true, 0, 2_000),
         protocols,
