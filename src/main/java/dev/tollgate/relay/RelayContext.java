@@ -2,7 +2,10 @@ package dev.tollgate.relay;
 
 import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
+import dev.tollgate.limit.Permit;
 import dev.tollgate.protocol.ErrorCode;
+import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.usage.Attribution;
 import java.time.Instant;
 
 /**
@@ -27,7 +30,7 @@ public final class RelayContext {
   /** Served with the caller's own provider keys (BYOK). */
   boolean ownKeys;
   /** The request's hold on its key's rate limits (null: none, or not admitted, or released). */
-  dev.tollgate.limit.Permit ratePermit;
+  Permit ratePermit;
   /** The prompt's estimated tokens, for rate limits and the reservation; -1 until estimated. */
   int promptTokens = -1;
   /** The tokens its admission counted against the key's tokens per minute. */
@@ -35,13 +38,13 @@ public final class RelayContext {
   /** How the request is charged; null until admitted. */
   Charging charging;
   /** The protocol the client speaks (the endpoint family it called). */
-  final dev.tollgate.protocol.WireProtocol protocol;
+  final WireProtocol protocol;
   /** The caller's workflow, step, execution, source and project headers. */
-  dev.tollgate.usage.Attribution attribution = dev.tollgate.usage.Attribution.NONE;
+  Attribution attribution = Attribution.NONE;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */
   Runnable clientGone;
 
-  RelayContext(String requestId, Instant receivedAt, long startNanos, dev.tollgate.protocol.WireProtocol protocol) {
+  RelayContext(String requestId, Instant receivedAt, long startNanos, WireProtocol protocol) {
     this.requestId = requestId;
     this.protocol = protocol;
     this.receivedAt = receivedAt;

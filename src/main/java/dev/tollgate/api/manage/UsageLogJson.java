@@ -7,11 +7,13 @@ import dev.tollgate.usage.Attribution;
 import dev.tollgate.usage.AttributionRepository;
 import dev.tollgate.usage.Outcome;
 import dev.tollgate.usage.UsageRecord;
-import dev.tollgate.usage.UsageRepository;
 import dev.tollgate.usage.StatsRepository;
+import dev.tollgate.usage.UsageRepository;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -77,11 +79,11 @@ final class UsageLogJson {
     if (admin) {
       cells.add(r.userId());
     }
-    cells.addAll(java.util.Arrays.asList(r.keyId(), text(entry.keyName()), text(r.modelRequested()), text(r.modelUsed())));
+    cells.addAll(Arrays.asList(r.keyId(), text(entry.keyName()), text(r.modelRequested()), text(r.modelUsed())));
     if (admin) {
       cells.add(r.channelId());
     }
-    cells.addAll(java.util.Arrays.asList(r.promptTokens(), r.completionTokens(), r.cachedTokens(), r.tokensEstimated(),
+    cells.addAll(Arrays.asList(r.promptTokens(), r.completionTokens(), r.cachedTokens(), r.tokensEstimated(),
         Money.microsAsCents(r.cost()).toPlainString(), r.firstByteMs(), r.totalMs(), r.stream(),
         Outcome.of(r.status(), r.errorCode()).wireName(), r.status(), text(r.errorCode()), text(a.workflowTag()),
         text(a.step()), text(a.executionId()), text(a.source()), text(a.project())));
@@ -122,7 +124,7 @@ final class UsageLogJson {
         .put("completionTokens", totals.completionTokens())
         .put("cachedTokens", totals.cachedTokens())
         .put("successRate", totals.requests() == 0 ? null
-            : BigDecimal.valueOf(totals.successes()).divide(BigDecimal.valueOf(totals.requests()), 4, java.math.RoundingMode.HALF_EVEN))
+            : BigDecimal.valueOf(totals.successes()).divide(BigDecimal.valueOf(totals.requests()), 4, RoundingMode.HALF_EVEN))
         .put("p50LatencyMs", report.p50Ms() < 0 ? null : report.p50Ms())
         .put("p95LatencyMs", report.p95Ms() < 0 ? null : report.p95Ms());
     ArrayNode buckets = json.putArray("dailyBreakdown");
