@@ -16,14 +16,11 @@ import dev.tollgate.testing.TestGateway;
 import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageRepository;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,18 +225,8 @@ class BillingFlowTest {
   @Test
   void aClientLeavingMidStreamPaysForWhatWasGenerated() throws Exception {
     Account account = account(100, null, null);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-        .timeout(Duration.ofSeconds(15))
-        .header("Authorization", "Bearer " + account.key())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Http.chat("mock-endless", true)))
-        .build();
-    HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-    for (int i = 0; i < 6; i++) {
-      assertThat(reader.readLine()).isNotNull();
-    }
-    response.body().close();
+    HttpResponse<InputStream> response =
+        Http.leaveStreamAfter(gateway.baseUrl() + "/v1/chat/completions", account.key(), "mock-endless", 6);
 
     UsageRecord record = Records.await(gateway, requestId(response));
     assertThat(record.status()).isEqualTo(499);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.ManagementClient;
+import dev.tollgate.testing.ManagementClient.Member;
 import dev.tollgate.testing.ManagementClient.Reply;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
@@ -55,26 +56,18 @@ class BudgetTest {
     upstream.close();
   }
 
-  record Account(long id, String session, String key) {}
-
-  private static Account account() {
-    String name = "budgeter" + NAMES.incrementAndGet();
-    Reply created = api.call("POST", "/api/user", ManagementClient.json("username", name, "password", "budget-password")
-        .replace("}", ",\"quota\":100000}"), ADMIN);
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    String session = api.login(name, "budget-password");
-    Reply key = api.call("POST", "/api/token", "{\"name\":\"k\"}", session);
-    return new Account(created.body().path("id").asLong(), session, key.body().path("key").asText());
+  private static Member account() {
+    return api.member("budgeter" + NAMES.incrementAndGet(), 100_000, "k", ADMIN);
   }
 
-  private static HttpResponse<String> chat(Account account, Map<String, String> headers) {
+  private static HttpResponse<String> chat(Member account, Map<String, String> headers) {
     HttpResponse<String> response = Http.postJson(gateway.baseUrl() + "/v1/chat/completions", account.key(),
         Http.chat("budget-17", false), headers);
     Records.await(gateway, response.headers().firstValue("x-request-id").orElseThrow());
     return response;
   }
 
-  private static JsonNode create(Account account, String body) {
+  private static JsonNode create(Member account, String body) {
     Reply reply = api.call("POST", "/api/budget", body, account.session());
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(201);
     return reply.body();
@@ -82,7 +75,7 @@ class BudgetTest {
 
   @Test
   void aSpentWorkflowBudgetRefusesItsRequestsInEveryProtocolUntilRaised() throws Exception {
-    Account account = account();
+    Member account = account();
     JsonNode budget = create(account, "{\"dimension\":\"workflow\",\"name\":\"nightly\",\"period\":\"day\",\"limit\":30}");
     assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo("0");
     assertThat(budget.path("limit").decimalValue()).isEqualByComparingTo("30");
@@ -129,8 +122,8 @@ class BudgetTest {
 
   @Test
   void aProjectBudgetSetByAnAdminHoldsThatAccountOnly() {
-    Account capped = account();
-    Account other = account();
+    Member capped = account();
+    Member other = account();
     Reply set = api.call("POST", "/api/budget",
         "{\"dimension\":\"project\",\"name\":\"atlas\",\"period\":\"month\",\"limit\":10,\"userId\":" + capped.id() + "}", ADMIN);
     assertThat(set.status()).as(set.raw().body()).isEqualTo(201);
@@ -157,7 +150,7 @@ class BudgetTest {
 
   @Test
   void badBudgetsAreRefusedWithTheReason() {
-    Account account = account();
+    Member account = account();
     String session = account.session();
     create(account, "{\"dimension\":\"project\",\"name\":\"p\",\"period\":\"day\",\"limit\":5}");
     Map<String, String> bad = Map.of(

@@ -6,20 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.ManagementClient;
+import dev.tollgate.testing.ManagementClient.Member;
 import dev.tollgate.testing.ManagementClient.Reply;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.Records;
 import dev.tollgate.testing.TestGateway;
 import dev.tollgate.testing.UsesDatabase;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,21 +58,12 @@ class UsageLogApiTest {
   }
 
   /** A fresh account with quota, its session and one key. */
-  record Account(long id, String session, String key, long keyId) {}
-
-  private static Account account() {
+  private static Member account() {
     String name = "logger" + NAMES.incrementAndGet();
-    Reply created = api.call("POST", "/api/user", ManagementClient.json("username", name, "password", "logger-password")
-        .replace("}", ",\"quota\":100000}"), ADMIN);
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    String session = api.login(name, "logger-password");
-    Reply key = api.call("POST", "/api/token", "{\"name\":\"key-of-" + name + "\"}", session);
-    assertThat(key.status()).as(key.raw().body()).isEqualTo(201);
-    return new Account(created.body().path("id").asLong(), session, key.body().path("key").asText(),
-        key.body().path("apiKey").path("id").asLong());
+    return api.member(name, 100_000, "key-of-" + name, ADMIN);
   }
 
-  private static String send(Account account, String model, boolean stream, Map<String, String> headers) {
+  private static String send(Member account, String model, boolean stream, Map<String, String> headers) {
     HttpResponse<String> response = Http.postJson(gateway.baseUrl() + "/v1/chat/completions", account.key(),
         Http.chat(model, stream), headers);
     String id = response.headers().firstValue("x-request-id").orElseThrow();
@@ -85,7 +71,7 @@ class UsageLogApiTest {
     return id;
   }
 
-  private static JsonNode log(Account account, String query) {
+  private static JsonNode log(Member account, String query) {
     Reply reply = api.call("GET", "/api/log" + query, null, account.session());
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
     return reply.body();
@@ -93,7 +79,7 @@ class UsageLogApiTest {
 
   @Test
   void anEntryHoldsTheRecordAndItsAttributionWhichNeverReachesTheUpstream() {
-    Account account = account();
+    Member account = account();
     Map<String, String> attribution = Map.of("x-workflow-tag", "nightly-eval", "x-step", "grade",
         "x-execution-id", "run-7", "x-source", "ci", "x-project", "atlas");
     int before = upstream.received().size();
@@ -130,7 +116,7 @@ class UsageLogApiTest {
 
   @Test
   void badAttributionHeadersAreRefusedInTheCallersProtocol() {
-    Account account = account();
+    Member account = account();
     HttpResponse<String> tooLong = Http.postJson(gateway.baseUrl() + "/v1/chat/completions", account.key(),
         Http.chat("priced-log", false), Map.of("x-project", "p".repeat(129)));
     assertThat(tooLong.statusCode()).isEqualTo(400);
@@ -145,21 +131,11 @@ class UsageLogApiTest {
 
   @Test
   void streamErrorAndDisconnectAreLoggedWithTheirOutcome() throws Exception {
-    Account account = account();
+    Member account = account();
     String streamed = send(account, "priced-log", true, Map.of());
     String failed = send(account, "mock-500", false, Map.of());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-        .timeout(Duration.ofSeconds(15))
-        .header("Authorization", "Bearer " + account.key())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Http.chat("mock-endless", true)))
-        .build();
-    HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-    for (int i = 0; i < 6; i++) {
-      assertThat(reader.readLine()).isNotNull();
-    }
-    response.body().close();
+    HttpResponse<InputStream> response =
+        Http.leaveStreamAfter(gateway.baseUrl() + "/v1/chat/completions", account.key(), "mock-endless", 6);
     String cancelled = response.headers().firstValue("x-request-id").orElseThrow();
     Records.await(gateway, cancelled);
 
@@ -182,7 +158,7 @@ class UsageLogApiTest {
 
   @Test
   void pagesFollowTheCursorNewestFirstAndFiltersCombine() {
-    Account account = account();
+    Member account = account();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(send(account, i % 2 == 0 ? "priced-log" : "other-log", false,
@@ -214,8 +190,8 @@ class UsageLogApiTest {
 
   @Test
   void aUserSeesOnlyTheirOwnLogsAndStats() {
-    Account alice = account();
-    Account bob = account();
+    Member alice = account();
+    Member bob = account();
     String aliceRequest = send(alice, "priced-log", false, Map.of());
     send(bob, "other-log", false, Map.of());
 
@@ -234,7 +210,7 @@ class UsageLogApiTest {
 
   @Test
   void statsAndAttributionSumTheAccountsRequests() {
-    Account account = account();
+    Member account = account();
     send(account, "priced-log", false, Map.of("x-workflow-tag", "etl", "x-step", "load", "x-execution-id", "e1"));
     send(account, "priced-log", true, Map.of("x-workflow-tag", "etl", "x-step", "load", "x-execution-id", "e1"));
     send(account, "priced-log", false, Map.of("x-workflow-tag", "etl", "x-step", "check", "x-project", "p1"));
@@ -275,7 +251,7 @@ class UsageLogApiTest {
 
   @Test
   void theCsvExportStreamsTheRangeWithQuotedCells() {
-    Account account = account();
+    Member account = account();
     send(account, "priced-log", false, Map.of("x-workflow-tag", "a,\"b\"", "x-project", "=cmd"));
     send(account, "other-log", false, Map.of());
 

@@ -1,10 +1,14 @@
 package dev.tollgate.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -78,6 +82,29 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Starts a streamed chat request, reads {@code lines} lines of the answer and hangs up, as a
+   * client that gives up mid-stream; answers the response (its headers hold the request id).
+   */
+  public static HttpResponse<InputStream> leaveStreamAfter(String url, String key, String model, int lines)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(15))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(chat(model, true)))
+        .build();
+    HttpResponse<InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    for (int i = 0; i < lines; i++) {
+      if (reader.readLine() == null) {
+        throw new IllegalStateException("the stream ended after " + i + " lines, before the client meant to leave");
+      }
+    }
+    response.body().close();
+    return response;
   }
 
   public static String chat(String model, boolean stream) {

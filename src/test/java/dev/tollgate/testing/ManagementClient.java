@@ -54,6 +54,26 @@ public final class ManagementClient {
   }
 
   /** A JSON object of string fields: json("a", "1", "b", "2"). */
+  /** A user made by an admin, logged in, with one API key of theirs. */
+  public record Member(long id, String session, String key, long keyId) {}
+
+  /** Makes a user with {@code quotaCents} (as the admin {@code adminBearer}), logs them in and makes them a key named {@code keyName}. */
+  public Member member(String username, long quotaCents, String keyName, String adminBearer) {
+    String password = username + "-password";
+    Reply created = call("POST", "/api/user", json("username", username, "password", password)
+        .replace("}", ",\"quota\":" + quotaCents + "}"), adminBearer);
+    if (created.status() != 201) {
+      throw new IllegalStateException("user not made: " + created.raw().body());
+    }
+    String session = login(username, password);
+    Reply key = call("POST", "/api/token", json("name", keyName), session);
+    if (key.status() != 201) {
+      throw new IllegalStateException("key not made: " + key.raw().body());
+    }
+    return new Member(created.body().path("id").asLong(), session, key.body().path("key").asText(),
+        key.body().path("apiKey").path("id").asLong());
+  }
+
   public static String json(String... namesAndValues) {
     var object = JSON.createObjectNode();
     for (int i = 0; i < namesAndValues.length; i += 2) {
