@@ -2,12 +2,10 @@ package dev.tollgate.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.db.Sql;
 import dev.tollgate.testing.DrivenClock;
-import dev.tollgate.testing.TestDatabase;
-import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.MigratedDatabase;
 import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.Attribution;
 import dev.tollgate.usage.UsageRecord;
@@ -37,8 +35,7 @@ class BudgetBookTest {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   @TempDir Path dir;
-  private TestDatabase.Scratch scratch;
-  private Database database;
+  private MigratedDatabase database;
   private UsageRepository records;
   private UsageWriter writer;
   private BudgetRepository budgets;
@@ -47,10 +44,8 @@ class BudgetBookTest {
 
   @BeforeEach
   void open() throws Exception {
-    scratch = TestDatabase.selected().create(dir);
-    TollgateConfig config = TestGateway.config(dir, scratch.url(), 1_000, 1_000);
-    database = Database.open(config);
-    Sql sql = new Sql(database.dataSource());
+    database = MigratedDatabase.open(dir);
+    Sql sql = database.sql();
     records = new UsageRepository(sql);
     writer = new UsageWriter(records, 5, 5);
     budgets = new BudgetRepository(sql);
@@ -62,7 +57,6 @@ class BudgetBookTest {
     book.close();
     writer.close();
     database.close();
-    scratch.close();
   }
 
   private static UsageRecord record(long userId, Instant at, long cost, String workflow, String project) {

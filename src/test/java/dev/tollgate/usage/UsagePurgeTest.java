@@ -2,12 +2,10 @@ package dev.tollgate.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.db.Sql;
 import dev.tollgate.testing.DrivenClock;
-import dev.tollgate.testing.TestDatabase;
-import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.MigratedDatabase;
 import dev.tollgate.testing.UsesDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,24 +27,20 @@ class UsagePurgeTest {
   private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
   @TempDir Path dir;
-  private TestDatabase.Scratch scratch;
-  private Database database;
+  private MigratedDatabase database;
   private Sql sql;
   private UsageRepository records;
 
   @BeforeEach
   void open() {
-    scratch = TestDatabase.selected().create(dir);
-    TollgateConfig config = TestGateway.config(dir, scratch.url(), 1_000, 1_000);
-    database = Database.open(config);
-    sql = new Sql(database.dataSource());
+    database = MigratedDatabase.open(dir);
+    sql = database.sql();
     records = new UsageRepository(sql);
   }
 
   @AfterEach
   void close() {
     database.close();
-    scratch.close();
   }
 
   private static UsageRecord record(int i, Instant at, Random random) {

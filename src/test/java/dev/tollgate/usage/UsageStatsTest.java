@@ -2,11 +2,9 @@ package dev.tollgate.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.db.Database;
 import dev.tollgate.db.Sql;
-import dev.tollgate.testing.TestDatabase;
-import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.MigratedDatabase;
 import dev.tollgate.testing.UsesDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,17 +36,14 @@ class UsageStatsTest {
   private static final List<Integer> STATUSES = List.of(200, 200, 200, 200, 200, 499, 502, 504, 400, 429);
 
   @TempDir Path dir;
-  private TestDatabase.Scratch scratch;
-  private Database database;
+  private MigratedDatabase database;
   private Sql sql;
   private final List<UsageRecord> records = new ArrayList<>();
 
   @BeforeEach
   void open() throws Exception {
-    scratch = TestDatabase.selected().create(dir);
-    TollgateConfig config = TestGateway.config(dir, scratch.url(), 1_000, 1_000);
-    database = Database.open(config);
-    sql = new Sql(database.dataSource());
+    database = MigratedDatabase.open(dir);
+    sql = database.sql();
     Random random = new Random(42);
     for (int i = 0; i < 3_000; i++) {
       records.add(randomRecord(random, i));
@@ -62,7 +57,6 @@ class UsageStatsTest {
   @AfterEach
   void close() {
     database.close();
-    scratch.close();
   }
 
   private static UsageRecord randomRecord(Random random, int i) {
