@@ -4,103 +4,74 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A TCP forwarder on a fixed local port that a test can take down and bring back, to make a
- * server (the database) vanish for the gateway without touching the machine's service. Down means
- * every open connection is cut and new ones are refused.
+ * A TCP forwarder on a local port that a test can take down and bring back, to make a server (the
+ * database, Redis) vanish for the gateway without touching the machine's service. Down means
+ * every open connection is cut and each new one is reset as soon as it arrives.
+ *
+ * <p>The listening socket stays bound for the proxy's whole life: giving the port up while down
+ * and binding it again on {@link #up} failed now and then on CI, when something else took the
+ * port in between. A reset on connect looks to a client the same as a refused connection.
  */
 public final class TcpProxy implements AutoCloseable {
 
-  private static final int EPHEMERAL_FLOOR = 32_768;
-
   private final String targetHost;
   private final int targetPort;
-  private final int port;
+  private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile ServerSocket listener;
+  private volatile boolean down;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.port = bindOutsideEphemeralRange();
-  }
-
-  /**
-   * The port must stay free while the proxy is down, so it is taken below the kernel's ephemeral
-   * range (32768+ on Linux): a port from that range can be given meanwhile to any outgoing
-   * connection, the gateway's own reconnects included, and {@link #up} would then fail to bind.
-   */
-  private int bindOutsideEphemeralRange() {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int candidate = ThreadLocalRandom.current().nextInt(EPHEMERAL_FLOOR - 12_000, EPHEMERAL_FLOOR);
-      try {
-        listen(candidate);
-        return candidate;
-      } catch (IOException taken) {
-        // someone listens there already: try another
-      }
+    try {
+      listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on a local port", e);
     }
-    throw new IllegalStateException("no free port below " + EPHEMERAL_FLOOR);
+    Thread.ofVirtual().name("tcp-proxy-accept").start(this::accept);
   }
 
   public int port() {
-    return port;
+    return listener.getLocalPort();
   }
 
   /** Accepts and forwards connections (again). */
-  public synchronized void up() {
-    if (listener != null) {
-      return;
-    }
-    try {
-      listen(port);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on " + port, e);
-    }
+  public void up() {
+    down = false;
   }
 
-  private void listen(int onPort) throws IOException {
-    ServerSocket socket = new ServerSocket();
-    socket.setReuseAddress(true);
-    try {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
-    } catch (IOException e) {
-      closeQuietly(socket);
-      throw e;
-    }
-    listener = socket;
-    Thread.ofVirtual().name("tcp-proxy-accept").start(() -> accept(socket));
-  }
-
-  /** Cuts every connection and refuses new ones until {@link #up}. */
-  public synchronized void down() {
-    if (listener == null) {
-      return;
-    }
-    closeQuietly(listener);
-    listener = null;
-    open.forEach(TcpProxy::closeQuietly);
+  /** Cuts every connection and resets new ones until {@link #up}. */
+  public void down() {
+    down = true;
+    open.forEach(TcpProxy::reset);
     open.clear();
   }
 
-  private void accept(ServerSocket socket) {
-    while (!socket.isClosed()) {
+  private void accept() {
+    while (!listener.isClosed()) {
       try {
-        Socket client = socket.accept();
+        Socket client = listener.accept();
+        if (down) {
+          reset(client);
+          continue;
+        }
         Socket server = new Socket(targetHost, targetPort);
         open.add(client);
         open.add(server);
+        if (down) { // taken down while this one was being connected
+          down();
+          continue;
+        }
         Thread.ofVirtual().start(() -> pump(client, server));
         Thread.ofVirtual().start(() -> pump(server, client));
       } catch (IOException e) {
-        // closed by down(), or the target refused: the client sees its connection end
+        // the proxy was closed, or the target refused: the client sees its connection end
       }
     }
   }
@@ -123,6 +94,16 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Closes with linger 0, so the peer gets a reset rather than an orderly end. */
+  private static void reset(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // already closed
+    }
+    closeQuietly(socket);
+  }
+
   private static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
@@ -134,5 +115,6 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     down();
+    closeQuietly(listener);
   }
 }
