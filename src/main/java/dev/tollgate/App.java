@@ -132,6 +132,8 @@ public final class App implements AutoCloseable {
   private final BudgetBook budgets;
   /** Deletes old usage records (usage.retention_days); null when they are kept forever. */
   private final UsagePurge purge;
+  /** One JSON line per request; null with log.access_off. */
+  private final AccessLog accessLog;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** This node's own rate-limit counters: the limiter without Redis, the fail-open fallback with it. */
   private final LocalRateLimiter localLimiter = new LocalRateLimiter(System::nanoTime);
@@ -219,8 +221,8 @@ public final class App implements AutoCloseable {
     RateGate rates = new RateGate(rateLimiter(config), plans, config.billing().reserveOutputTokens(), metrics);
     UsageWriterGauge.register(metrics, usageWriter);
     RequestMetrics requestMetrics = new RequestMetrics(metrics, channelHealth);
-    List<RequestObserver> observers =
-        config.log().accessOff() ? List.of(requestMetrics) : List.of(requestMetrics, new AccessLog());
+    this.accessLog = config.log().accessOff() ? null : AccessLog.open(config.log(), metrics);
+    List<RequestObserver> observers = accessLog == null ? List.of(requestMetrics) : List.of(requestMetrics, accessLog);
     Metering metering = new Metering(usageWriter, estimator, ledger, rates, observers);
     QuotaGate quota = new QuotaGate(prices, ledger, budgets, config.billing().reserveOutputTokens(),
         !config.billing().hideQuotaHeaders(), new java.math.BigDecimal(config.accounts().byokFeeRatio()));
@@ -405,6 +407,9 @@ public final class App implements AutoCloseable {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("event loop shutdown: {}", e.toString());
+    }
+    if (accessLog != null) {
+      accessLog.close(); // after the event loops: no request is metered any more
     }
     catalog.close();
     prices.close();

@@ -460,15 +460,17 @@ public record TollgateConfig(
   }
 
   /**
-   * What the gateway logs besides its own messages. Prompts and answers are never logged, so there
-   * is no switch for them.
+   * What the gateway logs besides its own messages.
    *
-   * @param accessOff no access log (one JSON line per request on the logger {@code tollgate.access});
-   *     default false, so the log is on. Named for the change, like every switch here: off unless set
+   * @param accessOff no access log (one JSON line per request); default false, so the log is on.
+   *     Named for the change, like every switch here: off unless set
+   * @param accessFile the access log's file (appended to; its folders are made); null or blank: stdout
+   * @param accessPrompts debug: each access line also holds the prompt's text (cut at 8,192
+   *     characters). Answers are never logged
    */
-  public record Log(boolean accessOff) {
+  public record Log(boolean accessOff, String accessFile, boolean accessPrompts) {
     static Log defaults() {
-      return new Log(false);
+      return new Log(false, null, false);
     }
   }
 

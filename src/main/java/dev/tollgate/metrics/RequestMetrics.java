@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The request meters of {@code /metrics}, fed by every metered request: requests by protocol,
@@ -45,7 +46,7 @@ public final class RequestMetrics implements RequestObserver {
   }
 
   @Override
-  public void ended(WireProtocol protocol, UsageRecord record) {
+  public void ended(WireProtocol protocol, UsageRecord record, Supplier<String> prompt) {
     String model = modelLabel(record);
     endpoint(protocol, model).record(record);
     model(model).record(record);

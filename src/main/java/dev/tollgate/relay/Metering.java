@@ -98,7 +98,7 @@ public final class Metering {
             cx.attribution);
     writer.submit(record);
     for (RequestObserver observer : observers) {
-      observer.ended(cx.protocol, record);
+      observer.ended(cx.protocol, record, () -> cx.request == null ? null : cx.request.promptText().text());
     }
   }
 

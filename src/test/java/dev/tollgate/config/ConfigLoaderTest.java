@@ -139,8 +139,11 @@ class ConfigLoaderTest {
 
     assertThat(loader.load(yaml("log: {access_off: true}"), Map.of()).log().accessOff()).isTrue();
     assertThat(loader.load(null, Map.of("TOLLGATE_LOG_ACCESS_OFF", "true")).log().accessOff()).isTrue();
-    assertThatThrownBy(() -> loader.load(yaml("log: {debug_bodies: true}"), Map.of()))
-        .as("prompts are never logged: no such switch").isInstanceOf(ConfigException.class);
+    assertThat(TollgateConfig.defaults().log().accessPrompts()).as("prompts only when debugging").isFalse();
+    assertThat(loader.load(yaml("log: {access_prompts: true, access_file: /var/log/tg.log}"), Map.of()).log())
+        .isEqualTo(new TollgateConfig.Log(false, "/var/log/tg.log", true));
+    assertThatThrownBy(() -> loader.load(yaml("log: {access_answers: true}"), Map.of()))
+        .as("answers are never logged: no such switch").isInstanceOf(ConfigException.class);
   }
 
   @Test

@@ -48,12 +48,12 @@ class RequestMetricsTest {
 
   @Test
   void requestsAreCountedByProtocolModelAndOutcome() {
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
-    metrics.ended(WireProtocol.ANTHROPIC, served("gpt-4.1"));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(7, 500, null, 30))));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 504, "upstream_timeout", List.of(new Attempt(7, null, "timeout", 30))));
-    metrics.ended(WireProtocol.GEMINI, served("gpt-4.1", 499, null, List.of(new Attempt(7, null, "cancelled", 30))));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
+    metrics.ended(WireProtocol.ANTHROPIC, served("gpt-4.1"), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(7, 500, null, 30))), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 504, "upstream_timeout", List.of(new Attempt(7, null, "timeout", 30))), () -> null);
+    metrics.ended(WireProtocol.GEMINI, served("gpt-4.1", 499, null, List.of(new Attempt(7, null, "cancelled", 30))), () -> null);
 
     assertThat(requests("openai", "gpt-4.1", "success")).isEqualTo(2);
     assertThat(requests("anthropic", "gpt-4.1", "success")).isEqualTo(1);
@@ -66,9 +66,9 @@ class RequestMetricsTest {
   @Test
   void modelsNoChannelServedShareTheLabelOtherSoCallersCannotGrowTheMetrics() {
     for (int i = 0; i < 100; i++) {
-      metrics.ended(WireProtocol.OPENAI, refused("made-up-" + i, 404, "model_not_found"));
+      metrics.ended(WireProtocol.OPENAI, refused("made-up-" + i, 404, "model_not_found"), () -> null);
     }
-    metrics.ended(WireProtocol.OPENAI, refused("gpt-4.1", 429, "rate_limited"));
+    metrics.ended(WireProtocol.OPENAI, refused("gpt-4.1", 429, "rate_limited"), () -> null);
 
     assertThat(requests("openai", "other", "failed")).isEqualTo(101);
     assertThat(registry.find("tollgate.requests").meters())
@@ -78,8 +78,8 @@ class RequestMetricsTest {
 
   @Test
   void latencyHistogramsHoldSuccessfulRequestsInTheirBuckets() {
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(7, 500, null, 30))));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(7, 500, null, 30))), () -> null);
 
     Timer firstByte = registry.get("tollgate.request.first.byte").tags("protocol", "openai", "model", "gpt-4.1").timer();
     Timer total = registry.get("tollgate.request.duration").tags("protocol", "openai", "model", "gpt-4.1").timer();
@@ -96,8 +96,8 @@ class RequestMetricsTest {
 
   @Test
   void tokensAndCostAreCountedByModel() {
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
-    metrics.ended(WireProtocol.GEMINI, served("gpt-4.1"));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
+    metrics.ended(WireProtocol.GEMINI, served("gpt-4.1"), () -> null);
 
     assertThat(registry.get("tollgate.tokens").tags("model", "gpt-4.1", "type", "prompt").counter().count()).isEqualTo(22);
     assertThat(registry.get("tollgate.tokens").tags("model", "gpt-4.1", "type", "completion").counter().count()).isEqualTo(6);
@@ -108,10 +108,10 @@ class RequestMetricsTest {
   @Test
   void everyAttemptIsCountedOnItsChannelAndUpstreamFailuresByReason() {
     metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 200, null, List.of(
-        new Attempt(3, 500, null, 20), new Attempt(4, null, "timeout", 1_000), new Attempt(7, 200, null, 90))));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 400, "invalid_request", List.of(new Attempt(7, 400, null, 20))));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 499, null, List.of(new Attempt(7, null, "cancelled", 20))));
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(3, 429, null, 20))));
+        new Attempt(3, 500, null, 20), new Attempt(4, null, "timeout", 1_000), new Attempt(7, 200, null, 90))), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 400, "invalid_request", List.of(new Attempt(7, 400, null, 20))), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 499, null, List.of(new Attempt(7, null, "cancelled", 20))), () -> null);
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1", 502, "upstream_error", List.of(new Attempt(3, 429, null, 20))), () -> null);
 
     assertThat(registry.get("tollgate.upstream.attempts").tags("channel", "3").counter().count()).isEqualTo(2);
     assertThat(registry.get("tollgate.upstream.attempts").tags("channel", "4").counter().count()).isEqualTo(1);
@@ -126,7 +126,7 @@ class RequestMetricsTest {
 
   @Test
   void eachCalledChannelHasACircuitGaugeOrderedByHowBadItIs() {
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
 
     assertThat(registry.get("tollgate.circuit.state").tags("channel", "7").gauge().value()).isZero();
     assertThat(ChannelMeters.circuitValue(CircuitState.CLOSED)).isEqualTo(0);
@@ -136,9 +136,9 @@ class RequestMetricsTest {
 
   @Test
   void aLabelSetsMetersAreMadeOnce() {
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
     List<Meter> first = registry.getMeters();
-    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"));
+    metrics.ended(WireProtocol.OPENAI, served("gpt-4.1"), () -> null);
 
     assertThat(registry.getMeters()).hasSameSizeAs(first);
   }

@@ -5,29 +5,23 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.tollgate.metrics.AccessLog;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every log line written while it is open, stack traces included, with Tollgate's loggers at DEBUG
- * (the most a log could say): for tests that prove no secret is ever logged. The access log's lines
- * too, though they bypass the root logger.
+ * (the most a log could say): for tests that prove no secret is ever logged.
  */
 public final class LogCapture implements AutoCloseable {
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Logger tollgate = (Logger) LoggerFactory.getLogger("dev.tollgate");
-  private final Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
   private final Level tollgateLevel = tollgate.getLevel();
 
   private LogCapture() {
     appender.start();
     root.addAppender(appender);
-    if (!access.isAdditive()) { // else its lines reach the root's appender already
-      access.addAppender(appender);
-    }
     tollgate.setLevel(Level.DEBUG);
   }
 
@@ -50,7 +44,6 @@ public final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     root.detachAppender(appender);
-    access.detachAppender(appender);
     tollgate.setLevel(tollgateLevel);
   }
 }

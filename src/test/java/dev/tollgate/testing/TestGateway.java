@@ -3,6 +3,9 @@ package dev.tollgate.testing;
 import dev.tollgate.App;
 import dev.tollgate.channel.ChannelSpec;
 import dev.tollgate.config.TollgateConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +124,18 @@ public final class TestGateway implements AutoCloseable {
         TollgateConfig.Billing.defaults().withFreeModels(List.of("*")),
         null,
         null,
-        null);
+        // The access log in a file of the data directory, not in the test output (accessLog() reads it).
+        new TollgateConfig.Log(false, dataDir.resolve("access.log").toString(), false));
+  }
+
+  /** The access log's lines so far (the config puts it in the data directory). */
+  public List<String> accessLines() {
+    Path file = dataDir.resolve("access.log");
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public App app() {
