@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,11 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(TollgateConfig config) {
+    return open(config, MigrationVersion.LATEST);
+  }
+
+  /** Opened with the schema brought up to {@code version} only: for tests of a later migration. */
+  static Database open(TollgateConfig config, MigrationVersion version) {
     TollgateConfig.Database settings = config.database();
     DatabaseUrl url = DatabaseUrl.of(config);
     if (url.dialect() == Dialect.SQLITE) {
@@ -40,7 +46,7 @@ public final class Database implements AutoCloseable {
     }
     HikariDataSource dataSource = new HikariDataSource(hikari(url, settings));
     try {
-      migrateWhenReachable(dataSource, url, settings.startupWaitSeconds() * 1000L);
+      migrateWhenReachable(dataSource, url, version, settings.startupWaitSeconds() * 1000L);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -68,8 +74,10 @@ public final class Database implements AutoCloseable {
    * database-wide lock (PostgreSQL advisory lock, MariaDB GET_LOCK), so when several instances
    * start at once one migrates and the others wait, then find nothing to do.
    */
-  private static void migrateWhenReachable(HikariDataSource dataSource, DatabaseUrl url, long waitMs) {
+  private static void migrateWhenReachable(HikariDataSource dataSource, DatabaseUrl url, MigrationVersion version,
+      long waitMs) {
     Flyway flyway = Flyway.configure()
+        .target(version)
         .dataSource(dataSource)
         .locations("classpath:db/migration")
         .placeholders(url.dialect().placeholders())

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Adds a batch of records to the hourly rollups, inside the batch's transaction: the stats and
- * the attribution read these, never the records. Portable upsert: one batched UPDATE per table,
+ * the attribution read these, never the records. Usage and latency are rolled up twice: per
+ * account (and key), and over every account, so that an all-account report reads few rows. Portable upsert: one batched UPDATE per table,
  * then an INSERT of the rows it did not find. Two nodes inserting the same new row make one
  * transaction fail on the key; the writer retries it whole, and then finds the row.
  */
@@ -23,24 +24,31 @@ final class RollupRepository {
 
   static void add(Connection connection, List<UsageRecord> records) throws SQLException {
     Map<List<Object>, long[]> usage = new LinkedHashMap<>();
+    Map<List<Object>, long[]> usageAll = new LinkedHashMap<>();
     Map<List<Object>, long[]> latency = new LinkedHashMap<>();
+    Map<List<Object>, long[]> latencyAll = new LinkedHashMap<>();
     Map<List<Object>, long[]> attribution = new LinkedHashMap<>();
     for (UsageRecord r : records) {
       long hour = hourOf(r.createdAt().toEpochMilli());
       boolean success = r.status() < 400;
-      add(usage.computeIfAbsent(List.of(hour, r.userId(), r.keyId(), r.modelRequested()), k -> new long[6]),
-          1, success ? 1 : 0, r.promptTokens(), r.completionTokens(), r.cachedTokens(), r.cost());
+      long[] sums = {1, success ? 1 : 0, r.promptTokens(), r.completionTokens(), r.cachedTokens(), r.cost()};
+      add(usage.computeIfAbsent(List.of(hour, r.userId(), r.keyId(), r.modelRequested()), k -> new long[6]), sums);
+      add(usageAll.computeIfAbsent(List.of(hour, r.modelRequested()), k -> new long[6]), sums);
       if (success) {
-        add(latency.computeIfAbsent(List.of(hour, r.userId(), LatencyBuckets.of(r.totalMs())), k -> new long[1]), 1);
+        int bucket = LatencyBuckets.of(r.totalMs());
+        add(latency.computeIfAbsent(List.of(hour, r.userId(), bucket), k -> new long[1]), 1);
+        add(latencyAll.computeIfAbsent(List.of(hour, bucket), k -> new long[1]), 1);
       }
       Attribution a = r.attribution();
       add(attribution.computeIfAbsent(List.of(hour, r.userId(), blank(a.project()), blank(a.workflowTag()),
               blank(a.step()), blank(a.executionId())), k -> new long[4]),
           1, r.promptTokens(), r.completionTokens(), r.cost());
     }
-    upsert(connection, "usage_rollups", List.of("hour", "user_id", "key_id", "model"),
-        List.of("requests", "successes", "prompt_tokens", "completion_tokens", "cached_tokens", "cost"), usage);
+    List<String> usageSums = List.of("requests", "successes", "prompt_tokens", "completion_tokens", "cached_tokens", "cost");
+    upsert(connection, "usage_rollups", List.of("hour", "user_id", "key_id", "model"), usageSums, usage);
+    upsert(connection, "usage_rollups_all", List.of("hour", "model"), usageSums, usageAll);
     upsert(connection, "latency_rollups", List.of("hour", "user_id", "bucket"), List.of("requests"), latency);
+    upsert(connection, "latency_rollups_all", List.of("hour", "bucket"), List.of("requests"), latencyAll);
     upsert(connection, "attribution_rollups",
         List.of("hour", "user_id", "project", "workflow_tag", "step", "execution_id"),
         List.of("requests", "prompt_tokens", "completion_tokens", "cost"), attribution);

@@ -65,13 +65,15 @@ public final class StatsRepository {
     }
     Totals totals = new Totals();
     Map<String, Totals> models = new LinkedHashMap<>();
+    // Every account's report reads the all-account rollups: one row per model (bucket) per hour.
     String user = userId == null ? "" : " AND user_id = ?";
+    String suffix = userId == null ? "_all" : "";
     Object[] params = userId == null
         ? new Object[] {from.toEpochMilli(), to.toEpochMilli()}
         : new Object[] {from.toEpochMilli(), to.toEpochMilli(), userId};
     sql.list("SELECT hour, model, SUM(requests) AS requests, SUM(successes) AS successes, SUM(prompt_tokens) AS prompt,"
             + " SUM(completion_tokens) AS completion, SUM(cached_tokens) AS cached, SUM(cost) AS cost"
-            + " FROM usage_rollups WHERE hour >= ? AND hour < ?" + user + " GROUP BY hour, model",
+            + " FROM usage_rollups" + suffix + " WHERE hour >= ? AND hour < ?" + user + " GROUP BY hour, model",
         row -> {
           long[] v = {row.getLong("requests"), row.getLong("successes"), row.getLong("prompt"),
               row.getLong("completion"), row.getLong("cached"), row.getLong("cost")};
@@ -83,7 +85,7 @@ public final class StatsRepository {
         },
         params);
     long[] latency = new long[LatencyBuckets.COUNT];
-    sql.list("SELECT bucket, SUM(requests) AS requests FROM latency_rollups WHERE hour >= ? AND hour < ?" + user
+    sql.list("SELECT bucket, SUM(requests) AS requests FROM latency_rollups" + suffix + " WHERE hour >= ? AND hour < ?" + user
             + " GROUP BY bucket",
         row -> latency[row.getInt("bucket")] += row.getLong("requests"), params);
     List<Map.Entry<String, Totals>> byCost = new ArrayList<>(models.entrySet());
