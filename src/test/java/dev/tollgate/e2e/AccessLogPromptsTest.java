@@ -8,6 +8,7 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.testing.Http;
 import dev.tollgate.testing.MockOpenAiUpstream;
 import dev.tollgate.testing.TestGateway;
+import dev.tollgate.testing.UsesDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * holds its prompt as the client sent it, whatever protocol it spoke; still never the answer nor a
  * key. (Without the option no line holds a prompt: {@link MetricsTest}.)
  */
+@UsesDatabase
 class AccessLogPromptsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
