@@ -1,6 +1,5 @@
 package dev.tollgate.relay;
 
-import dev.tollgate.account.Caller;
 import dev.tollgate.channel.Channel;
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.ErrorCode;
@@ -26,7 +25,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat request pipeline, top to bottom — authenticate → read (the client's protocol) →
- * authorize → route → upstream call (failover before the first byte) → relay the answer → meter.
+ * The chat request pipeline, top to bottom — {@link Admission} (authenticate, read the client's
+ * protocol, authorize, route, limits, quota) → upstream call (failover before the first byte) →
+ * relay the answer → meter.
  * Same protocol in and out: the body goes upstream with only the model edited and the answer
  * comes back byte for byte. Otherwise the request and the answer (streams included) are converted
  * through the canonical model by the two protocols' codecs.
@@ -49,167 +48,43 @@ public final class ChatRelay {
   private static final List<String> RETRY_HINTS = List.of("retry-after", "retry-after-ms");
 
   private final Ingress ingress;
+  private final Admission admission;
   private final Vertx vertx;
   private final HttpClientAgent client;
-  private final Authentication authentication;
-  private final ChannelRouter router;
-  private final Failover failover;
   private final Providers providers;
   private final Codecs codecs;
   private final ImageFetcher images;
   private final Metering metering;
-  private final QuotaGate quota;
-  private final RateGate rates;
   private final UpstreamTimeouts timeouts;
-  private final InFlight inFlight;
-  private final Clock clock;
   private final ToolCallSignatures signatures;
   private final StreamSettings streams;
 
   ChatRelay(
       Ingress ingress,
+      Admission admission,
       Vertx vertx,
       HttpClientAgent client,
-      Authentication authentication,
-      ChannelRouter router,
-      Failover failover,
       Providers providers,
       Codecs codecs,
       ImageFetcher images,
-      Metering metering,
-      QuotaGate quota,
-      RateGate rates,
       UpstreamTimeouts timeouts,
-      InFlight inFlight,
-      Clock clock,
       ToolCallSignatures signatures,
       StreamSettings streams) {
     this.ingress = ingress;
+    this.admission = admission;
     this.vertx = vertx;
     this.client = client;
-    this.authentication = authentication;
-    this.router = router;
-    this.failover = failover;
     this.providers = providers;
     this.codecs = codecs;
     this.images = images;
-    this.metering = metering;
-    this.quota = quota;
-    this.rates = rates;
+    this.metering = admission.metering();
     this.timeouts = timeouts;
-    this.inFlight = inFlight;
-    this.clock = clock;
     this.signatures = signatures;
     this.streams = streams;
   }
 
   public void handle(RoutingContext rc) {
-    RelayContext cx = new RelayContext(RequestIds.next(), clock.instant(), System.nanoTime(), ingress.protocol());
-    HttpServerResponse response = rc.response();
-    response.putHeader("x-request-id", cx.requestId);
-    if (!inFlight.enter()) {
-      response.putHeader(HttpHeaders.CONNECTION, "close");
-      reject(rc, cx, GatewayError.of(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another node"));
-      return;
-    }
-    Runnable exit = once(inFlight::exit);
-    response.endHandler(v -> {
-      exit.run();
-      metering.releaseUnsettled(cx);
-    });
-    response.closeHandler(v -> {
-      exit.run();
-      if (cx.clientGone != null) {
-        cx.clientGone.run();
-      }
-      metering.releaseUnsettled(cx); // after clientGone: what was generated is charged first
-    });
-
-    authentication.authenticate(rc.request())
-        .onSuccess(key -> afterAuthentication(rc, cx, key))
-        .onFailure(err -> reject(rc, cx, GatewayError.from(err)));
-  }
-
-  private void afterAuthentication(RoutingContext rc, RelayContext cx, Caller key) {
-    cx.key = key;
-    GatewayError problem = inspect(rc, cx);
-    if (problem == null) {
-      problem = authorize(cx);
-    }
-    if (problem != null) {
-      reject(rc, cx, problem);
-      return;
-    }
-    List<Channel> candidates = router.candidates(cx.request.model(), key.groupName());
-    if (candidates.isEmpty()) {
-      reject(rc, cx, GatewayError.of(ErrorCode.MODEL_NOT_FOUND,
-          "the model '" + cx.request.model() + "' is not served by any channel"));
-      return;
-    }
-    Optional<RoutingPolicy.Route> route = RoutingPolicy.route(key, candidates);
-    if (route.isEmpty()) {
-      reject(rc, cx, GatewayError.of(ErrorCode.FORBIDDEN, "the model '" + cx.request.model()
-          + "' is blocked by routing policy: none of the providers serving it is allowed for this account"));
-      return;
-    }
-    cx.ownKeys = route.get().ownKeys();
-    rates.admit(rc.response(), cx).onComplete(limited -> {
-      if (limited.failed()) { // a bug: the limiters answer every outcome, outages included
-        LOG.error("request {}: the rate-limit stage failed", cx.requestId, limited.cause());
-        reject(rc, cx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "internal error; the gateway logged the details"));
-      } else if (limited.result() != null) {
-        reject(rc, cx, limited.result());
-      } else {
-        afterRateLimits(rc, cx, route.get());
-      }
-    });
-  }
-
-  private void afterRateLimits(RoutingContext rc, RelayContext cx, RoutingPolicy.Route route) {
-    GatewayError refused = quota.admit(cx);
-    if (refused != null) {
-      reject(rc, cx, refused);
-      return;
-    }
-    String remaining = quota.remainingHeader(cx);
-    if (remaining != null) {
-      rc.response().putHeader(QuotaGate.REMAINING_HEADER, remaining);
-    }
-    cx.attempts = cx.ownKeys
-        ? failover.startWithOwnKeys(route.channels(), cx.startNanos)
-        : failover.start(route.channels(), cx.startNanos);
-    attempt(rc, cx, null);
-  }
-
-  private GatewayError inspect(RoutingContext rc, RelayContext cx) {
-    String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType != null && !isJson(contentType)) {
-      return GatewayError.invalid(null, "Content-Type must be application/json, not '" + contentType + "'");
-    }
-    Buffer body = rc.body().buffer();
-    if (body == null || body.length() == 0) {
-      return GatewayError.invalid(null, "the request body is empty; send a JSON request");
-    }
-    try {
-      cx.attribution = AttributionHeaders.read(rc.request().headers());
-      cx.request = ingress.read(rc, body.getBytes());
-      return null;
-    } catch (GatewayError.Failure failure) {
-      return failure.error();
-    }
-  }
-
-  private static boolean isJson(String contentType) {
-    String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-    return type.equals("application/json") || type.endsWith("+json");
-  }
-
-  private static GatewayError authorize(RelayContext cx) {
-    java.util.Optional<String> refusal = cx.key.refusal(cx.request.model());
-    if (refusal.isPresent()) {
-      return GatewayError.of(ErrorCode.FORBIDDEN, refusal.get());
-    }
-    return null;
+    admission.admit(rc, ingress, cx -> attempt(rc, cx, null));
   }
 
   /**
@@ -552,30 +427,7 @@ public final class ChatRelay {
     return GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream connection failed");
   }
 
-  /** Ends the request with an error in the client's protocol, and meters it when the key is known. */
   private void reject(RoutingContext rc, RelayContext cx, GatewayError error) {
-    HttpServerResponse response = rc.response();
-    if (response.closed()) {
-      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
-      return;
-    }
-    int status = ingress.errorStatus(error);
-    metering.record(cx, status, error.code(), null, false, Metering.NOTHING);
-    if (!response.ended()) {
-      response
-          .setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(Buffer.buffer(ingress.errorBody(error)));
-    }
-  }
-
-  private static Runnable once(Runnable action) {
-    boolean[] done = {false};
-    return () -> {
-      if (!done[0]) {
-        done[0] = true;
-        action.run();
-      }
-    };
+    admission.reject(rc, cx, ingress, error);
   }
 }

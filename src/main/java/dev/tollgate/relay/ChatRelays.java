@@ -36,9 +36,9 @@ public record ChatRelays(
       UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, ThoughtSignatures signatures,
       boolean reasoningTextByDefault, StreamSettings streams) {
     ToolCallSignatures toolCallSignatures = new ToolCallSignatures(signatures);
+    Admission admission = new Admission(authentication, router, failover, metering, quota, rates, inFlight, clock);
     Function<Ingress, ChatRelay> relay = ingress -> new ChatRelay(
-        ingress, vertx, client, authentication, router, failover, providers, codecs, images, metering, quota, rates,
-        timeouts, inFlight, clock, toolCallSignatures, streams);
+        ingress, admission, vertx, client, providers, codecs, images, timeouts, toolCallSignatures, streams);
     Optional<Ingress> anthropic = codecs.find(WireProtocol.ANTHROPIC).map(codec -> new CodecIngress(
         codec, new AnthropicPassthrough(), AnthropicProvider.CLIENT_HEADERS,
         rc -> ChatCodec.RequestTarget.NONE, rc -> false));
