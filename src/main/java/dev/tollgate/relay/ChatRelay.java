@@ -208,53 +208,17 @@ public final class ChatRelay {
 
   /** The call failed before anything reached the client: the next channel may do better. */
   private void failedBeforeAnswer(RoutingContext rc, RelayContext cx, UpstreamCall call, Throwable err) {
-    GatewayError error = classify(err, call);
-    if (rc.response().closed()) { // a cancelled call (the client left) is not the channel's fault
-      cx.attempts.abandoned(Attempts.CANCELLED);
-    } else {
-      LOG.warn("request {}: channel {} failed before answering: {}", cx.requestId, cx.channel.id(), error.message());
-      cx.attempts.failed(switch (error.code()) {
-        case UPSTREAM_TIMEOUT -> Attempts.TIMEOUT;
-        case NO_AVAILABLE_NODE -> Attempts.CONNECT;
-        default -> Attempts.CONNECTION;
-      });
-    }
-    attempt(rc, cx, error);
+    attempt(rc, cx, UpstreamOutcomes.callFailed(rc, cx, call, err));
   }
 
-  /**
-   * An error answer (4xx, 5xx) before anything reached the client. Whose fault it is decides:
-   * the client's is told to the client; the upstream's moves on to the next channel; a channel
-   * that cannot work (its key refused, its account closed or empty) is disabled, and the client
-   * never hears that a key was invalid.
-   */
   private void onUpstreamError(
       RoutingContext rc, RelayContext cx, HttpClientResponse upstream, int status, byte[] body,
       Optional<ChatCodec> egress) {
-    UpstreamVerdict verdict = UpstreamVerdict.of(status, body, cx.channel.secrets().all());
-    switch (verdict.kind()) {
-      case CHANNEL_UNUSABLE -> {
-        cx.attempts.unusable(status, verdict.channelFault());
-        if (cx.attempts.ownKeys()) { // the caller's own key: theirs to mend, and no shared key stands in for it
-          reject(rc, cx, GatewayError.of(ErrorCode.FORBIDDEN, "the upstream refused your own " + cx.channel.type()
-              + " provider key (HTTP " + status + "); check it at /api/user/providers"));
-          return;
-        }
-        attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream refused the gateway's credentials"));
-      }
-      case UPSTREAM_FAILURE, RATE_LIMITED -> {
-        boolean retry = cx.attempts.mayRetry();
-        cx.attempts.failed(status);
-        if (retry || verdict.kind() == UpstreamVerdict.Kind.UPSTREAM_FAILURE) {
-          attempt(rc, cx, GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream failed with HTTP " + status));
-        } else {
-          toClient(rc, cx, upstream, status, body, egress); // the last 429: the client learns when to retry
-        }
-      }
-      case CLIENT_ERROR -> {
-        cx.attempts.answered(status);
-        toClient(rc, cx, upstream, status, body, egress);
-      }
+    UpstreamOutcomes.Decision decision = UpstreamOutcomes.errorAnswer(cx, status, body);
+    switch (decision.next()) {
+      case TRY_NEXT -> attempt(rc, cx, decision.error());
+      case REJECT -> reject(rc, cx, decision.error());
+      case TO_CLIENT -> toClient(rc, cx, upstream, status, body, egress);
     }
   }
 
