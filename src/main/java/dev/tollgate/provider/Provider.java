@@ -1,6 +1,7 @@
 package dev.tollgate.provider;
 
 import dev.tollgate.protocol.WireProtocol;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,6 +18,11 @@ public interface Provider {
 
   /** The chat endpoint for a channel's base URL. */
   String chatUrl(String baseUrl, String model, boolean stream);
+
+  /** The embeddings endpoint for a channel's base URL, or empty when this kind has none. */
+  default Optional<String> embeddingsUrl(String baseUrl, String model) {
+    return Optional.empty();
+  }
 
   /** False when the upstream needs image bytes inline: the gateway then fetches image URLs. */
   default boolean acceptsImageUrls() {

@@ -6,6 +6,7 @@ import dev.tollgate.provider.Provider;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -44,11 +45,20 @@ public final class AzureOpenAiProvider implements Provider {
 
   @Override
   public String chatUrl(String baseUrl, String model, boolean stream) {
+    return url(baseUrl, model, "/chat/completions");
+  }
+
+  @Override
+  public Optional<String> embeddingsUrl(String baseUrl, String model) {
+    return Optional.of(url(baseUrl, model, "/embeddings"));
+  }
+
+  private static String url(String baseUrl, String model, String operation) {
     Endpoint endpoint = endpoint(baseUrl);
     String path = endpoint.hasPath()
         ? endpoint.root()
         : endpoint.root() + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20");
-    return path + "/chat/completions" + endpoint.query();
+    return path + operation + endpoint.query();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.tollgate.provider.BaseUrls;
 import dev.tollgate.provider.Provider;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,12 +27,21 @@ public final class GeminiProvider implements Provider {
 
   @Override
   public String chatUrl(String baseUrl, String model, boolean stream) {
+    return modelUrl(baseUrl, model) + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+  }
+
+  /** Always the batch call: one input or many, one request, the vectors in order. */
+  @Override
+  public Optional<String> embeddingsUrl(String baseUrl, String model) {
+    return Optional.of(modelUrl(baseUrl, model) + ":batchEmbedContents");
+  }
+
+  private static String modelUrl(String baseUrl, String model) {
     // Tuned models live under their own collection; every other id is one segment under models/.
     String resource = model.startsWith("tunedModels/")
         ? "tunedModels/" + segment(model.substring("tunedModels/".length()))
         : "models/" + segment(model.startsWith("models/") ? model.substring("models/".length()) : model);
-    return BaseUrls.withVersion(baseUrl, "/v1beta") + "/" + resource
-        + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    return BaseUrls.withVersion(baseUrl, "/v1beta") + "/" + resource;
   }
 
   private static String segment(String id) {

@@ -3,6 +3,7 @@ package dev.tollgate.provider.openai;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.provider.BaseUrls;
 import dev.tollgate.provider.Provider;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,6 +26,11 @@ public final class OpenAiProvider implements Provider {
   @Override
   public String chatUrl(String baseUrl, String model, boolean stream) {
     return apiRoot(baseUrl) + "/chat/completions";
+  }
+
+  @Override
+  public Optional<String> embeddingsUrl(String baseUrl, String model) {
+    return Optional.of(apiRoot(baseUrl) + "/embeddings");
   }
 
   @Override

@@ -27,4 +27,9 @@ class AnthropicProviderTest {
     assertThat(headers).containsEntry("x-api-key", "sk-ant-secret").containsEntry("anthropic-version", "2023-06-01");
     assertThat(headers).doesNotContainKey("Authorization");
   }
+
+  @Test
+  void anthropicHasNoEmbeddings() {
+    assertThat(provider.embeddingsUrl("https://api.anthropic.com", "claude")).isEmpty();
+  }
 }

@@ -46,4 +46,10 @@ class AzureOpenAiProviderTest {
     assertThat(azure.protocol()).isEqualTo(WireProtocol.OPENAI);
     assertThat(Providers.builtIn().find("azure-openai")).containsInstanceOf(AzureOpenAiProvider.class);
   }
+
+  @Test
+  void embeddingsGoToTheDeploymentsEmbeddingsWithItsVersion() {
+    assertThat(azure.embeddingsUrl("https://r.openai.azure.com?api-version=2024-06-01", "emb 3"))
+        .contains("https://r.openai.azure.com/openai/deployments/emb%203/embeddings?api-version=2024-06-01");
+  }
 }

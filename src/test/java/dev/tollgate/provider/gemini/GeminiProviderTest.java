@@ -42,4 +42,10 @@ class GeminiProviderTest {
     assertThat(headers).containsExactly(Map.entry("x-goog-api-key", "AIza-secret"));
     assertThat(provider.chatUrl("https://generativelanguage.googleapis.com", "g", false)).doesNotContain("key=");
   }
+
+  @Test
+  void embeddingsAlwaysUseTheBatchCallOfTheModel() {
+    assertThat(provider.embeddingsUrl("https://generativelanguage.googleapis.com/v1beta", "models/text-embedding-004"))
+        .contains("https://generativelanguage.googleapis.com/v1beta/models/text-embedding-004:batchEmbedContents");
+  }
 }

@@ -37,4 +37,10 @@ class OpenAiProviderTest {
 
     assertThat(headers).containsExactly(Map.entry("Authorization", "Bearer sk-upstream"));
   }
+
+  @Test
+  void embeddingsSitNextToChatUnderTheApiRoot() {
+    assertThat(provider.embeddingsUrl("https://api.openai.com", "text-embedding-3-small"))
+        .contains("https://api.openai.com/v1/embeddings");
+  }
 }
