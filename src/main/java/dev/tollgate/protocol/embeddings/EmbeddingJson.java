@@ -158,4 +158,22 @@ final class EmbeddingJson {
   private static int bomLength(byte[] body) {
     return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
   }
+
+  /**
+   * Reads the rest of the object the parser is in, and answers the integer field {@code name} (null
+   * when it is absent or not an integer); every other field is skipped.
+   */
+  static Integer intFieldOfObject(JsonParser parser, String name) throws IOException {
+    Integer found = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (field.equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+        found = parser.getIntValue();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return found;
+  }
 }

@@ -32,7 +32,7 @@ final class GeminiEmbeddingAnswer {
         } else if (name.equals(field) && value == JsonToken.START_OBJECT && !batch) {
           vectors = List.of(values(parser, "embedding"));
         } else if (name.equals("usageMetadata") && value == JsonToken.START_OBJECT) {
-          promptTokens = promptTokenCount(parser);
+          promptTokens = EmbeddingJson.intFieldOfObject(parser, "promptTokenCount");
         } else if (name.equals("error") && value == JsonToken.START_OBJECT) {
           JsonNode error = EmbeddingJson.readValue(parser);
           throw EmbeddingFailures.upstream("the upstream failed: " + error.path("message").asText("no message"));
@@ -77,19 +77,5 @@ final class GeminiEmbeddingAnswer {
       throw EmbeddingFailures.upstream("the upstream answer's " + where + " holds no 'values'");
     }
     return vector;
-  }
-
-  private static Integer promptTokenCount(JsonParser parser) throws IOException {
-    Integer count = null;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (name.equals("promptTokenCount") && value == JsonToken.VALUE_NUMBER_INT) {
-        count = parser.getIntValue();
-      } else {
-        parser.skipChildren();
-      }
-    }
-    return count;
   }
 }

@@ -28,7 +28,7 @@ final class OpenAiEmbeddingAnswer {
         JsonToken value = parser.nextToken();
         switch (name) {
           case "data" -> vectors = value == JsonToken.START_ARRAY ? data(parser) : null;
-          case "usage" -> promptTokens = value == JsonToken.START_OBJECT ? promptTokens(parser) : null;
+          case "usage" -> promptTokens = value == JsonToken.START_OBJECT ? EmbeddingJson.intFieldOfObject(parser, "prompt_tokens") : null;
           case "error" -> {
             if (value != JsonToken.VALUE_NULL) {
               // Some vendors answer 200 with an error inside (protocols.md §6.23).
@@ -92,20 +92,6 @@ final class OpenAiEmbeddingAnswer {
       }
     }
     return EmbeddingJson.readVector(parser, "embedding");
-  }
-
-  private static Integer promptTokens(JsonParser parser) throws IOException {
-    Integer promptTokens = null;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (name.equals("prompt_tokens") && value == JsonToken.VALUE_NUMBER_INT) {
-        promptTokens = parser.getIntValue();
-      } else {
-        parser.skipChildren();
-      }
-    }
-    return promptTokens;
   }
 
   private static String upstreamMessage(JsonNode error) {
