@@ -8,6 +8,11 @@ public final class JsonScan {
 
   private JsonScan() {}
 
+  /** How many bytes a leading UTF-8 byte-order mark takes (3), or 0: JSON parsers do not skip it. */
+  public static int bomLength(byte[] body) {
+    return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+  }
+
   /**
    * True when {@code key} (quoted, e.g. {@code "\"usage\""}) appears followed by a colon and a value
    * starting with {@code start}. Inside JSON strings quotes are escaped, so key-like text in

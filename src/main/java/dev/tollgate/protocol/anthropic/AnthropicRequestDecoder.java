@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.protocol.DroppedFields;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import dev.tollgate.protocol.canonical.ContentPart;
 import dev.tollgate.protocol.canonical.Message;
@@ -89,7 +90,7 @@ final class AnthropicRequestDecoder {
   }
 
   private static JsonNode parse(byte[] body) {
-    int offset = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+    int offset = JsonScan.bomLength(body);
     JsonNode root;
     try {
       root = AnthropicJson.MAPPER.readTree(body, offset, body.length - offset);

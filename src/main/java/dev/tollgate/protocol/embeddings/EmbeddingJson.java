@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tollgate.protocol.JsonScan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,7 @@ final class EmbeddingJson {
   static JsonNode requestObject(byte[] body) {
     JsonNode root;
     try {
-      int start = bomLength(body);
+      int start = JsonScan.bomLength(body);
       root = MAPPER.readTree(body, start, body.length - start);
     } catch (JsonProcessingException e) {
       throw EmbeddingFailures.invalid(null, "the request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
@@ -60,7 +61,7 @@ final class EmbeddingJson {
   }
 
   static JsonParser parser(byte[] body) throws IOException {
-    int start = bomLength(body);
+    int start = JsonScan.bomLength(body);
     return MAPPER.getFactory().createParser(body, start, body.length - start);
   }
 
@@ -153,10 +154,6 @@ final class EmbeddingJson {
     }
     int cut = message.indexOf('\n');
     return cut < 0 ? message : message.substring(0, cut);
-  }
-
-  private static int bomLength(byte[] body) {
-    return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
   }
 
   /**

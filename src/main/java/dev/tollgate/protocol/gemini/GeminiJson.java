@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.protocol.JsonScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ final class GeminiJson {
 
   /** The body as a JSON tree, a leading UTF-8 BOM ignored; null when it is not JSON. */
   static JsonNode readOrNull(byte[] body) {
-    int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+    int start = JsonScan.bomLength(body);
     try {
       return MAPPER.readTree(start == 0 ? body : Arrays.copyOfRange(body, start, body.length));
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.JsonScan;
 import java.io.IOException;
 
 /**
@@ -24,7 +25,7 @@ public final class ChatRequestInspector {
    * @throws GatewayError.Failure with an INVALID_REQUEST error naming the problem
    */
   public static ChatRequestFacts inspect(byte[] body) {
-    int start = hasUtf8Bom(body) ? 3 : 0;
+    int start = JsonScan.bomLength(body);
     Builder facts = new Builder(start);
     try (JsonParser parser = JSON.createParser(body, start, body.length - start)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -179,10 +180,6 @@ public final class ChatRequestInspector {
       parser.getText(); // strings are read lazily: finish it so the location is past the quote
     }
     return base + (int) parser.currentLocation().getByteOffset();
-  }
-
-  private static boolean hasUtf8Bom(byte[] body) {
-    return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF;
   }
 
   private static GatewayError.Failure fail(String param, String message) {

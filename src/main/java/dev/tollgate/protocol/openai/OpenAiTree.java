@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.protocol.JsonScan;
 import java.io.IOException;
 
 /**
@@ -35,7 +36,7 @@ final class OpenAiTree {
 
   /** Parses one JSON value, skipping a UTF-8 BOM; throws IOException when it is not valid JSON. */
   static JsonNode parse(byte[] body) throws IOException {
-    int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF ? 3 : 0;
+    int start = JsonScan.bomLength(body);
     JsonNode node = MAPPER.readTree(body, start, body.length - start);
     if (node == null || node.isMissingNode()) {
       throw new IOException("empty body");
