@@ -10,6 +10,7 @@ import dev.tollgate.billing.QuotaLedger;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Turns the end of a request into exactly one usage record, with the upstream's token counts or,
@@ -97,8 +98,9 @@ public final class Metering {
             cx.ownKeys,
             cx.attribution);
     writer.submit(record);
+    Supplier<String> promptText = () -> cx.request == null ? null : cx.request.promptText().text();
     for (RequestObserver observer : observers) {
-      observer.ended(cx.protocol, record, () -> cx.request == null ? null : cx.request.promptText().text());
+      observer.ended(cx.protocol, record, promptText);
     }
   }
 

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Adds a batch of records to the hourly rollups, inside the batch's transaction: the stats and
  * the attribution read these, never the records. Usage and latency are rolled up twice: per
- * account (and key), and over every account, so that an all-account report reads few rows. Portable upsert: one batched UPDATE per table,
- * then an INSERT of the rows it did not find. Two nodes inserting the same new row make one
+ * account (and key), and over every account, so that an all-account report reads few rows.
+ * Portable upsert: one batched UPDATE per table, then an INSERT of the rows it did not find. Two nodes inserting the same new row make one
  * transaction fail on the key; the writer retries it whole, and then finds the row.
  */
 final class RollupRepository {
