@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.testing.TestDatabase;
+import dev.tollgate.testing.TestGateway;
 import dev.tollgate.testing.UsesDatabase;
 import dev.tollgate.usage.UsageRecord;
 import dev.tollgate.usage.UsageRepository;
@@ -44,12 +45,12 @@ class UsageRollupBackfillTest {
     TestDatabase kind = TestDatabase.selected();
     try (TestDatabase.Scratch upgraded = kind.create(dir.resolve("upgraded"));
         TestDatabase.Scratch written = kind.create(dir.resolve("written"))) {
-      TollgateConfig upgradedConfig = config(dir.resolve("upgraded"), upgraded.url());
+      TollgateConfig upgradedConfig = TestGateway.config(dir.resolve("upgraded"), upgraded.url(), 1_000, 1_000);
       try (Database beforeRollups = Database.open(upgradedConfig, MigrationVersion.fromVersion("7"))) {
         insertAsVersion7(new Sql(beforeRollups.dataSource()), records);
       }
       try (Database after = Database.open(upgradedConfig);
-          Database byWriter = Database.open(config(dir.resolve("written"), written.url()))) {
+          Database byWriter = Database.open(TestGateway.config(dir.resolve("written"), written.url(), 1_000, 1_000))) {
         new UsageRepository(new Sql(byWriter.dataSource())).insertAll(records);
 
         for (String query : ROLLUPS) {
@@ -59,11 +60,6 @@ class UsageRollupBackfillTest {
         }
       }
     }
-  }
-
-  private static TollgateConfig config(Path dir, String url) {
-    return TollgateConfig.defaults().withDatabase(new TollgateConfig.Database(url, null, null, 2, 2_000, 5, null))
-        .withDataDir(dir.toString());
   }
 
   private static List<UsageRecord> records(Random random, int count) {

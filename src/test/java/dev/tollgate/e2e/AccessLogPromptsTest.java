@@ -42,11 +42,7 @@ class AccessLogPromptsTest {
       assertThat(chat.statusCode()).isEqualTo(200);
       assertThat(messages.statusCode()).isEqualTo(200);
 
-      List<String> lines = gateway.accessLines();
-      for (int i = 0; i < 100 && lines.size() < 2; i++) {
-        Thread.sleep(50);
-        lines = gateway.accessLines();
-      }
+      List<String> lines = gateway.accessLines(2);
       assertThat(lines).hasSize(2);
       JsonNode openAi = JSON.readTree(lines.stream().filter(l -> l.contains("\"protocol\":\"openai\"")).findFirst().orElseThrow());
       JsonNode anthropic = JSON.readTree(lines.stream().filter(l -> l.contains("\"protocol\":\"anthropic\"")).findFirst().orElseThrow());

@@ -190,7 +190,7 @@ class MetricsTest {
 
   @Test
   void eachRequestHasOneAccessLineWithItsIdAndNoKeyOrPrompt() throws Exception {
-    List<String> access = accessLines(4);
+    List<String> access = gateway.accessLines(4);
     List<JsonNode> lines = new ArrayList<>();
     for (String line : access) {
       if (line.startsWith("{\"time\"")) {
@@ -211,16 +211,6 @@ class MetricsTest {
         .doesNotContain("sk-")
         .doesNotContain(PROMPT)
         .doesNotContain("Hello")); // the mock's answer
-  }
-
-  /** The access log's lines, once {@code count} are there (they are written every 50 ms). */
-  private static List<String> accessLines(int count) throws InterruptedException {
-    List<String> lines = gateway.accessLines();
-    for (int i = 0; i < 100 && lines.size() < count; i++) {
-      Thread.sleep(50);
-      lines = gateway.accessLines();
-    }
-    return lines;
   }
 
   /** One line of the Prometheus text format: {@code name{label="value",…} value}. */

@@ -128,8 +128,20 @@ public final class TestGateway implements AutoCloseable {
         new TollgateConfig.Log(false, dataDir.resolve("access.log").toString(), false));
   }
 
-  /** The access log's lines so far (the config puts it in the data directory). */
-  public List<String> accessLines() {
+  /**
+   * The access log's lines (the config puts it in the data directory), once at least {@code count}
+   * are there or after 5 s: they are written every 50 ms.
+   */
+  public List<String> accessLines(int count) throws InterruptedException {
+    List<String> lines = accessLines();
+    for (int i = 0; i < 100 && lines.size() < count; i++) {
+      Thread.sleep(50);
+      lines = accessLines();
+    }
+    return lines;
+  }
+
+  private List<String> accessLines() {
     Path file = dataDir.resolve("access.log");
     try {
       return Files.exists(file) ? Files.readAllLines(file) : List.of();
