@@ -35,6 +35,23 @@ public record EmbeddingResponse(List<float[]> vectors, Integer promptTokens) {
     return this;
   }
 
+  /**
+   * The answers to consecutive slices of one request, as one answer: vectors in slice order, and
+   * the token count known only when every slice reported one.
+   */
+  public static EmbeddingResponse concat(List<EmbeddingResponse> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    List<float[]> vectors = new java.util.ArrayList<>();
+    Integer tokens = 0;
+    for (EmbeddingResponse part : parts) {
+      vectors.addAll(part.vectors());
+      tokens = tokens == null || part.promptTokens() == null ? null : tokens + part.promptTokens();
+    }
+    return new EmbeddingResponse(vectors, tokens);
+  }
+
   @Override
   public boolean equals(Object other) {
     if (!(other instanceof EmbeddingResponse that)

@@ -66,17 +66,45 @@ public final class GeminiEmbeddings {
     return new EmbeddingRequest(pathModel, inputs, dimensions, false, null);
   }
 
+  /** The most requests Gemini takes in one {@code :batchEmbedContents} call; more are refused with a 400. */
+  public static final int MAX_BATCH = 100;
+
+  /**
+   * The {@code :batchEmbedContents} bodies for a Gemini channel serving a client of another
+   * protocol: one per {@value #MAX_BATCH} inputs, in order, since OpenAI takes up to 2048 in one
+   * request. Their answers, concatenated in the same order, answer the request.
+   */
+  public static List<byte[]> encodeBatchRequests(EmbeddingRequest request, String upstreamModel) {
+    List<EmbeddingInput> inputs = request.inputs();
+    if (inputs.size() <= MAX_BATCH) {
+      return List.of(encodeBatchRequest(request, upstreamModel));
+    }
+    List<byte[]> bodies = new ArrayList<>((inputs.size() + MAX_BATCH - 1) / MAX_BATCH);
+    for (int from = 0; from < inputs.size(); from += MAX_BATCH) {
+      List<EmbeddingInput> slice = inputs.subList(from, Math.min(inputs.size(), from + MAX_BATCH));
+      bodies.add(encodeBatchRequest(new EmbeddingRequest(
+          request.model(), slice, request.dimensions(), request.base64(), request.user()), upstreamModel, from));
+    }
+    return bodies;
+  }
+
   /**
    * The {@code :batchEmbedContents} body for a Gemini channel serving a client of another
    * protocol; a batch of one serves a single input just as well.
    */
   public static byte[] encodeBatchRequest(EmbeddingRequest request, String upstreamModel) {
+    return encodeBatchRequest(request, upstreamModel, 0);
+  }
+
+  /** @param firstIndex the index of the request's first input in the client's request, for errors */
+  private static byte[] encodeBatchRequest(EmbeddingRequest request, String upstreamModel, int firstIndex) {
     String model = "models/" + GeminiEmbedContents.bareModel(upstreamModel);
     List<String> texts = new ArrayList<>(request.inputs().size());
     for (int i = 0; i < request.inputs().size(); i++) {
       switch (request.inputs().get(i)) {
         case EmbeddingInput.Text text -> texts.add(text.text());
-        case EmbeddingInput.Tokens tokens -> throw EmbeddingFailures.invalid(request.inputs().size() == 1 ? "input" : "input[" + i + "]",
+        case EmbeddingInput.Tokens tokens -> throw EmbeddingFailures.invalid(
+            request.inputs().size() == 1 && firstIndex == 0 ? "input" : "input[" + (firstIndex + i) + "]",
             "this model is served by Gemini, which takes text only: token arrays can only be served by an OpenAI-format channel;"
                 + " send the text instead");
       }
