@@ -56,7 +56,7 @@ import dev.tollgate.relay.ChannelProbe;
 import dev.tollgate.relay.ChannelTester;
 import dev.tollgate.relay.ChannelRouter;
 import dev.tollgate.relay.Failover;
-import dev.tollgate.relay.ChatRelays;
+import dev.tollgate.relay.Relays;
 import dev.tollgate.relay.Codecs;
 import dev.tollgate.relay.ImageFetchPolicy;
 import dev.tollgate.relay.ImageFetcher;
@@ -263,7 +263,7 @@ public final class App implements AutoCloseable {
       HttpClientAgent client = loop.createHttpClient(clientOptions, poolOptions);
       upstreamClients.add(client);
       ImageFetcher images = ImageFetcher.create(loop, imagePolicy);
-      ChatRelays chat = ChatRelays.create(
+      Relays chat = Relays.create(
           loop, client, authentication, router, failover, providers, codecs, images, metering, quota, rates, timeouts,
           inFlight, clock, signatures, config.protocols().openai().reasoningContent(), streams);
       ManagementApi admin = new ManagementApi(managementAuth, List.of(userRoutes, groupRoutes, tokenRoutes,

@@ -4,7 +4,7 @@ import dev.tollgate.api.manage.ManagementApi;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
-import dev.tollgate.relay.ChatRelays;
+import dev.tollgate.relay.Relays;
 import dev.tollgate.relay.ModelList;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -28,7 +28,7 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, ChatRelays chat, ModelList models, BooleanSupplier databaseUp, ManagementApi admin,
+      Vertx vertx, long bodyLimitBytes, Relays relays, ModelList models, BooleanSupplier databaseUp, ManagementApi admin,
       PrometheusMeterRegistry metrics) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
@@ -40,25 +40,36 @@ public final class HttpApi {
     admin.mount(router, body);
 
     for (String path : new String[] {"/v1/chat/completions", "/chat/completions"}) {
-      router.post(path).handler(body).handler(chat.openAi()::handle);
+      router.post(path).handler(body).handler(relays.openAi()::handle);
     }
-    chat.anthropicTokens().ifPresent(tokens -> {
+    for (String path : new String[] {"/v1/embeddings", "/embeddings"}) {
+      router.post(path).handler(body).handler(relays.embeddings()::handle);
+    }
+    relays.anthropicTokens().ifPresent(tokens -> {
       for (String path : new String[] {"/v1/messages/count_tokens", "/messages/count_tokens"}) {
         router.post(path).handler(body).handler(tokens::handle);
       }
     });
-    chat.anthropic().ifPresent(messages -> {
+    relays.anthropic().ifPresent(messages -> {
       for (String path : new String[] {"/v1/messages", "/messages"}) {
         router.post(path).handler(body).handler(messages::handle);
       }
     });
     // The model id and the action share the last segment: models/gemini-2.5-flash:generateContent.
-    String geminiTarget = "/(?:v1beta/)?models/(?<" + ChatRelays.GEMINI_TARGET + ">[^/]+)";
-    chat.geminiTokens().ifPresent(tokens -> router
+    String geminiTarget = "/(?:v1beta/)?models/(?<" + Relays.GEMINI_TARGET + ">[^/]+)";
+    relays.geminiTokens().ifPresent(tokens -> router
         .postWithRegex(geminiTarget.replace("[^/]+)", "[^/]+:countTokens)"))
         .handler(body)
         .handler(tokens::handle));
-    chat.gemini().ifPresent(gemini -> router.postWithRegex(geminiTarget).handler(body).handler(gemini::handle));
+    relays.geminiEmbedContent().ifPresent(embed -> router
+        .postWithRegex(geminiTarget.replace("[^/]+)", "[^/]+:embedContent)"))
+        .handler(body)
+        .handler(embed::handle));
+    relays.geminiBatchEmbedContents().ifPresent(embed -> router
+        .postWithRegex(geminiTarget.replace("[^/]+)", "[^/]+:batchEmbedContents)"))
+        .handler(body)
+        .handler(embed::handle));
+    relays.gemini().ifPresent(gemini -> router.postWithRegex(geminiTarget).handler(body).handler(gemini::handle));
     for (String path : new String[] {"/v1/models", "/models"}) {
       router.get(path).handler(models::list);
     }

@@ -160,7 +160,7 @@ final class Admission {
   void reject(RoutingContext rc, RelayContext cx, Ingress ingress, GatewayError error) {
     HttpServerResponse response = rc.response();
     if (response.closed()) {
-      metering.record(cx, ChatRelay.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
+      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
     int status = ingress.errorStatus(error);

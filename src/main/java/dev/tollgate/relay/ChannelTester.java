@@ -72,7 +72,7 @@ public final class ChannelTester {
               ok ? null : scrub(channel, describe(status, bytes.getBytes())));
         }))
         .recover(err -> Future.succeededFuture(
-            new Result(false, null, millisSince(start), model, ChatRelay.classify(err, call).message())));
+            new Result(false, null, millisSince(start), model, UpstreamOutcomes.classify(err, call).message())));
   }
 
   private static String describe(int status, byte[] body) {

@@ -43,9 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ChatRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatRelay.class);
-  /** Status recorded when the client went away first (nginx's convention). */
-  static final int CLIENT_CLOSED = 499;
-  private static final List<String> RETRY_HINTS = List.of("retry-after", "retry-after-ms");
 
   private final Ingress ingress;
   private final Admission admission;
@@ -93,7 +90,7 @@ public final class ChatRelay {
    */
   private void attempt(RoutingContext rc, RelayContext cx, GatewayError last) {
     if (rc.response().closed()) {
-      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
+      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
       return;
     }
     Channel channel = cx.attempts.next();
@@ -226,26 +223,7 @@ public final class ChatRelay {
   private void toClient(
       RoutingContext rc, RelayContext cx, HttpClientResponse upstream, int status, byte[] body,
       Optional<ChatCodec> egress) {
-    HttpServerResponse response = rc.response();
-    if (!response.closed()) {
-      copyRetryHints(upstream, response);
-    }
-    if (egress.isPresent()) {
-      reject(rc, cx, UpstreamErrors.fromStatus(status, body));
-      return;
-    }
-    if (response.closed()) {
-      metering.record(cx, CLIENT_CLOSED, null, null, false, Metering.NOTHING);
-      return;
-    }
-    // An upstream 4xx is the client's problem (or, for a 429, the answer once every channel is
-    // busy), passed through as the upstream worded it.
-    metering.record(cx, status, status == 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST, null, false,
-        Metering.NOTHING);
-    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
-    response.setStatusCode(status);
-    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
-    response.end(Buffer.buffer(body));
+    UpstreamOutcomes.tellClient(rc, cx, metering, upstream, status, body, egress.isEmpty(), error -> reject(rc, cx, error));
   }
 
   private static boolean isEventStream(HttpClientResponse upstream) {
@@ -288,7 +266,7 @@ public final class ChatRelay {
       cx.attempts.answered(status);
       HttpServerResponse response = rc.response();
       if (response.closed()) {
-        metering.record(cx, CLIENT_CLOSED, null, usage, success,
+        metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, usage, success,
             () -> metering.estimator().count(cx.request.meter().answerText(bytes)));
         return;
       }
@@ -297,7 +275,7 @@ public final class ChatRelay {
           () -> metering.estimator().count(cx.request.meter().answerText(bytes)));
       response.setStatusCode(status);
       response.putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
-      copyRetryHints(upstream, response);
+      UpstreamOutcomes.copyRetryHints(upstream, response);
       response.end(Buffer.buffer(bytes));
     });
   }
@@ -358,7 +336,7 @@ public final class ChatRelay {
       }
       Usage usage = answer.usage() == null ? null : Usage.of(answer.usage());
       if (rc.response().closed()) {
-        metering.record(cx, CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
+        metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
         return;
       }
       metering.record(cx, 200, null, usage, true, () -> metering.estimator().count(CanonicalText.answer(answer)));
@@ -367,28 +345,6 @@ public final class ChatRelay {
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(Buffer.buffer(converted));
     });
-  }
-
-  /** SDKs wait as long as these say before retrying a 429 or 503; the upstream knows best. */
-  private static void copyRetryHints(HttpClientResponse upstream, HttpServerResponse response) {
-    for (String name : RETRY_HINTS) {
-      String value = upstream.getHeader(name);
-      if (value != null) {
-        response.putHeader(name, value);
-      }
-    }
-  }
-
-  static GatewayError classify(Throwable err, UpstreamCall call) {
-    // TimeoutException: no connection within a channel's own connect timeout (RequestOptions).
-    if (call.timedOut() || err instanceof UpstreamTimeoutException || err instanceof ConnectTimeoutException
-        || err instanceof TimeoutException) {
-      return GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "the upstream did not answer in time");
-    }
-    if (err instanceof ConnectException || err instanceof NoRouteToHostException || err instanceof UnknownHostException) {
-      return GatewayError.of(ErrorCode.NO_AVAILABLE_NODE, "no upstream channel for this model could be reached");
-    }
-    return GatewayError.of(ErrorCode.UPSTREAM_ERROR, "the upstream connection failed");
   }
 
   private void reject(RoutingContext rc, RelayContext cx, GatewayError error) {

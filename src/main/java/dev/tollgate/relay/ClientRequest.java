@@ -68,6 +68,22 @@ public final class ClientRequest {
   }
 
   /**
+   * A request of an endpoint other than chat (embeddings, images, audio): never streamed as chat
+   * events nor converted to a chat request; the endpoint's relay keeps its own decoded form.
+   *
+   * @param promptText what its input tokens are estimated from
+   * @param maxOutputTokens the output its reservation counts (0 for endpoints that produce no tokens)
+   */
+  static ClientRequest ofEndpoint(
+      WireProtocol protocol, String model, Supplier<PromptText> promptText, Integer maxOutputTokens) {
+    return new ClientRequest(protocol, model, false, false, false, false, null, null, Map.of(),
+        () -> {
+          throw new IllegalStateException("a " + protocol + " request of another endpoint has no chat form");
+        },
+        promptText, maxOutputTokens);
+  }
+
+  /**
    * A request decoded up front (which validates it).
    *
    * @param body for a passthrough to an upstream of the same protocol, or null to always convert

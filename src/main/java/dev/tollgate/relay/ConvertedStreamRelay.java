@@ -185,7 +185,7 @@ final class ConvertedStreamRelay {
     over = true;
     keepalive.stop();
     call.cancel();
-    metering.record(cx, ChatRelay.CLIENT_CLOSED, null,
+    metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null,
         finish == null || finish.usage() == null ? null : Usage.of(finish.usage()), true, generated::tokens);
   }
 }

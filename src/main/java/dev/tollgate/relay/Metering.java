@@ -51,22 +51,32 @@ public final class Metering {
     if (cx.metered || cx.key == null) {
       return;
     }
-    cx.metered = true;
-    int prompt;
-    int completion;
     boolean estimated = usage == null && generated;
     if (usage != null) {
-      prompt = usage.promptTokens();
-      completion = usage.completionTokens();
+      write(cx, status, error, usage, false);
     } else if (estimated) {
-      prompt = estimatePrompt(cx);
-      completion = estimatedCompletion.getAsInt();
-    } else {
-      prompt = 0; // refused, or failed upstream: nothing was generated, nothing is owed
-      completion = 0;
+      write(cx, status, error, new Usage(estimatePrompt(cx), estimatedCompletion.getAsInt(), 0, 0), true);
+    } else { // refused, or failed upstream: nothing was generated, nothing is owed
+      write(cx, status, error, new Usage(0, 0, 0, 0), false);
     }
+  }
+
+  /**
+   * Records a successful request whose usage the relay estimated itself (it had to count the
+   * tokens anyway, to tell the client); later calls for the same context are ignored.
+   */
+  void recordEstimated(RelayContext cx, int status, Usage estimate) {
+    if (!cx.metered && cx.key != null) {
+      write(cx, status, null, estimate, true);
+    }
+  }
+
+  private void write(RelayContext cx, int status, ErrorCode error, Usage usage, boolean estimated) {
+    cx.metered = true;
+    int prompt = usage.promptTokens();
+    int completion = usage.completionTokens();
     rates.finish(cx, (long) prompt + completion);
-    int cached = usage == null ? 0 : usage.cachedTokens();
+    int cached = usage.cachedTokens();
     Charging charging = cx.charging == null ? Charging.FREE : cx.charging;
     long cost = charging.cost(new Usage(prompt, completion, cached, 0), BigDecimal.ONE);
     QuotaLedger.Settled settled = charging.reservation() == null

@@ -145,7 +145,7 @@ final class StreamRelay {
     if (over) {
       return;
     }
-    GatewayError error = ChatRelay.classify(err, call);
+    GatewayError error = UpstreamOutcomes.classify(err, call);
     call.finish();
     flush();
     failMidStream(call.timedOut()
@@ -170,7 +170,7 @@ final class StreamRelay {
     over = true;
     keepalive.stop();
     call.cancel();
-    meter(ChatRelay.CLIENT_CLOSED, null);
+    meter(UpstreamOutcomes.CLIENT_CLOSED, null);
   }
 
   private void meter(int status, ErrorCode error) {

@@ -79,7 +79,7 @@ public final class TokenCount {
       return;
     }
     String model = ingress.protocol() == WireProtocol.GEMINI
-        ? GeminiTarget.model(rc.pathParam(ChatRelays.GEMINI_TARGET))
+        ? GeminiTarget.model(rc.pathParam(Relays.GEMINI_TARGET))
         : request.path("model").asText("");
     if (model.isBlank()) {
       fail(rc, GatewayError.invalid("model", "'model' is required"));
@@ -151,7 +151,7 @@ public final class TokenCount {
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(bytes);
           return bytes;
         }))
-        .onFailure(err -> fail(rc, ChatRelay.classify(err, call)));
+        .onFailure(err -> fail(rc, UpstreamOutcomes.classify(err, call)));
   }
 
   private void answer(RoutingContext rc, int status, int tokens) {

@@ -52,6 +52,10 @@ public final class MockGeminiUpstream extends MockServer {
     }
     String model = path.substring("/v1beta/models/".length(), colon);
     String action = path.substring(colon + 1);
+    if (action.equals("batchEmbedContents")) {
+      MockEmbeddings.geminiBatch(request.response(), model, json);
+      return;
+    }
     boolean stream = action.equals("streamGenerateContent");
     if (stream && !"sse".equals(request.getParam("alt"))) {
       error(request.response(), 400, "INVALID_ARGUMENT", "mock: the gateway must stream with alt=sse");

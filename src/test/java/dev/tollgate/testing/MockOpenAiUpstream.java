@@ -147,6 +147,10 @@ public final class MockOpenAiUpstream extends MockServer {
 
   @Override
   void route(HttpServerRequest request, JsonNode json) {
+    if (request.path().equals("/v1/embeddings") || request.path().endsWith("/embeddings")) {
+      MockEmbeddings.openAi(request.response(), json);
+      return;
+    }
     if (!request.path().equals("/v1/chat/completions") && !AZURE_DEPLOYMENT.matcher(request.path()).matches()) {
       request.response().setStatusCode(404).end();
       return;

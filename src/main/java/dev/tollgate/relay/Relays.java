@@ -14,23 +14,30 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The chat endpoint of each client protocol, for one event loop: the same pipeline behind each,
- * told apart only by how it reads requests and words errors.
+ * The relayed endpoints of each client protocol, for one event loop: one {@link Admission} in
+ * front of them all, and per endpoint family the same pipeline behind every protocol, told apart
+ * only by how it reads requests and words answers and errors.
  *
  * @param anthropic empty until an Anthropic codec is registered
  * @param gemini empty until a Gemini codec is registered
+ * @param embeddings OpenAI's {@code /v1/embeddings}
+ * @param geminiEmbedContent Gemini's {@code :embedContent}, with a Gemini codec
+ * @param geminiBatchEmbedContents Gemini's {@code :batchEmbedContents}, with a Gemini codec
  */
-public record ChatRelays(
+public record Relays(
     ChatRelay openAi,
     Optional<ChatRelay> anthropic,
     Optional<ChatRelay> gemini,
     Optional<TokenCount> anthropicTokens,
-    Optional<TokenCount> geminiTokens) {
+    Optional<TokenCount> geminiTokens,
+    EmbeddingRelay embeddings,
+    Optional<EmbeddingRelay> geminiEmbedContent,
+    Optional<EmbeddingRelay> geminiBatchEmbedContents) {
 
   /** The path parameter the Gemini route puts {@code model:action} in. */
   public static final String GEMINI_TARGET = "target";
 
-  public static ChatRelays create(
+  public static Relays create(
       Vertx vertx, HttpClientAgent client, Authentication authentication, ChannelRouter router, Failover failover,
       Providers providers, Codecs codecs, ImageFetcher images, Metering metering, QuotaGate quota, RateGate rates,
       UpstreamTimeouts timeouts, InFlight inFlight, Clock clock, ThoughtSignatures signatures,
@@ -48,11 +55,18 @@ public record ChatRelays(
         rc -> !"sse".equals(rc.request().getParam("alt"))));
     Function<Ingress, TokenCount> tokens = ingress -> new TokenCount(
         ingress, authentication, router, providers, timeouts, vertx, client, metering.estimator());
-    return new ChatRelays(
+    Function<EmbeddingIngress, EmbeddingRelay> embeddings = ingress -> new EmbeddingRelay(
+        ingress, admission, vertx, client, providers, timeouts);
+    ChatCodec openAiCodec = codecs.find(WireProtocol.OPENAI).orElseThrow();
+    Optional<ChatCodec> geminiCodec = codecs.find(WireProtocol.GEMINI);
+    return new Relays(
         relay.apply(new OpenAiIngress(codecs, reasoningTextByDefault)),
         anthropic.map(relay),
         gemini.map(relay),
         anthropic.map(tokens),
-        gemini.map(tokens));
+        gemini.map(tokens),
+        embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.OPENAI, openAiCodec)),
+        geminiCodec.map(codec -> embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.GEMINI_SINGLE, codec))),
+        geminiCodec.map(codec -> embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.GEMINI_BATCH, codec))));
   }
 }
