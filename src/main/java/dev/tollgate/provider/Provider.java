@@ -24,6 +24,15 @@ public interface Provider {
     return Optional.empty();
   }
 
+  /**
+   * The endpoint of a media operation (images, speech, transcriptions) for a channel's base URL,
+   * or empty when this kind has none: they take OpenAI's request shapes, which no other protocol
+   * speaks.
+   */
+  default Optional<String> mediaUrl(String baseUrl, String model, MediaOperation operation) {
+    return Optional.empty();
+  }
+
   /** False when the upstream needs image bytes inline: the gateway then fetches image URLs. */
   default boolean acceptsImageUrls() {
     return true;

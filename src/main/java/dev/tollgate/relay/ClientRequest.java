@@ -5,6 +5,9 @@ import dev.tollgate.protocol.PassthroughBody;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.canonical.ChatRequest;
 import io.vertx.core.Future;
+import dev.tollgate.billing.BillingUnit;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -27,12 +30,22 @@ public final class ClientRequest {
   private final Supplier<ChatRequest> decode;
   private final Supplier<PromptText> promptText;
   private final Integer maxOutputTokens;
+  private UnitRequest units;
   private ChatRequest canonical;
   private Future<ChatRequest> inlined;
   private PromptText prompt;
 
   /** The prompt's text and message count, for estimating input tokens when usage is missing. */
   record PromptText(String text, int messages) {}
+
+  /**
+   * A request billed by units rather than tokens.
+   *
+   * @param priceNames the price-table names to look the unit price up under, most specific first
+   *     (the model with its size and quality, …, the model alone)
+   * @param reserve the units its reservation counts: what the request asks for, or a bound
+   */
+  record UnitRequest(BillingUnit unit, List<String> priceNames, BigDecimal reserve) {}
 
   private ClientRequest(
       WireProtocol protocol, String model, boolean stream, boolean clientWantsUsage, boolean jsonArray,
@@ -81,6 +94,17 @@ public final class ClientRequest {
           throw new IllegalStateException("a " + protocol + " request of another endpoint has no chat form");
         },
         promptText, maxOutputTokens);
+  }
+
+  /** The same request, billed by units. */
+  ClientRequest billedBy(UnitRequest units) {
+    this.units = units;
+    return this;
+  }
+
+  /** How the request is billed when not by tokens, or null. */
+  UnitRequest units() {
+    return units;
   }
 
   /**

@@ -78,7 +78,9 @@ public final class Metering {
     rates.finish(cx, (long) prompt + completion);
     int cached = usage.cachedTokens();
     Charging charging = cx.charging == null ? Charging.FREE : cx.charging;
-    long cost = charging.cost(new Usage(prompt, completion, cached, 0), BigDecimal.ONE);
+    long cost = charging.unit() != null
+        ? charging.unitCost(cx.billedUnits)
+        : charging.cost(new Usage(prompt, completion, cached, 0), BigDecimal.ONE);
     QuotaLedger.Settled settled = charging.reservation() == null
         ? new QuotaLedger.Settled(0, 0, 0)
         : ledger.settle(charging.reservation(), cost);
@@ -106,12 +108,23 @@ public final class Metering {
             charging.free() ? null : new UsageRecord.Prices(charging.price().input(), charging.price().output(),
                 charging.price().cachedInput(), charging.ratio().toPlainString()),
             cx.ownKeys,
-            cx.attribution);
+            cx.attribution,
+            units(cx, charging));
     writer.submit(record);
     Supplier<String> promptText = () -> cx.request == null ? null : cx.request.promptText().text();
     for (RequestObserver observer : observers) {
       observer.ended(cx.protocol, record, promptText);
     }
+  }
+
+  /** What a unit-billed request used, for its record; null for tokens, and for units never delivered. */
+  private static UsageRecord.Units units(RelayContext cx, Charging charging) {
+    ClientRequest.UnitRequest asked = cx.request == null ? null : cx.request.units();
+    if (asked == null || cx.billedUnits == null) {
+      return null;
+    }
+    return new UsageRecord.Units(asked.unit().wireName(), cx.billedUnits, cx.unitsEstimated,
+        charging.free() ? 0 : charging.unitPrice()); // admission made sure a priced one has its unit price
   }
 
   /**

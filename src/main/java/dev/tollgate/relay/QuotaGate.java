@@ -4,6 +4,7 @@ import dev.tollgate.account.Caller;
 import dev.tollgate.billing.BudgetBook;
 import dev.tollgate.billing.Charge;
 import dev.tollgate.billing.Money;
+import dev.tollgate.billing.ModelPrice;
 import dev.tollgate.billing.PriceBook;
 import dev.tollgate.billing.QuotaLedger;
 import dev.tollgate.protocol.ErrorCode;
@@ -51,7 +52,9 @@ public final class QuotaGate {
   /** Sets {@code cx.charging} and answers null, or the error that refuses the request. */
   GatewayError admit(RelayContext cx) {
     String model = cx.request.model();
-    switch (prices.pricing(model)) {
+    ClientRequest.UnitRequest units = cx.request.units();
+    PriceBook.Pricing pricing = units == null ? prices.pricing(model) : unitPricing(model, units);
+    switch (pricing) {
       case PriceBook.Free free -> {
         cx.charging = Charging.FREE;
         return null;
@@ -60,6 +63,10 @@ public final class QuotaGate {
         return GatewayError.of(ErrorCode.FORBIDDEN,
             "the model '" + model + "' has no price set, so it cannot be used; an admin sets one at /api/model");
       }
+      case PriceBook.Priced priced when units != null && units.unit().price(priced.price()) == null -> {
+        return GatewayError.of(ErrorCode.FORBIDDEN, "the model '" + model + "' has no " + units.unit().priceField()
+            + " set, and this endpoint bills by the " + units.unit().wireName() + "; an admin sets one at /api/model");
+      }
       case PriceBook.Priced priced -> {
         Caller caller = cx.key;
         Optional<String> overBudget = budgets.refusal(caller.userId(), cx.attribution);
@@ -67,19 +74,39 @@ public final class QuotaGate {
           return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, overBudget.get());
         }
         BigDecimal ratio = cx.ownKeys ? caller.group().priceRatio().multiply(ownKeyFeeRatio) : caller.group().priceRatio();
-        Integer asked = cx.request.maxOutputTokens();
-        int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);
-        long estimate = Charge.of(priced.price(), promptTokens(cx), 0, output, ratio);
+        Charging charging = new Charging(priced.price(), ratio, null, units == null ? null : units.unit());
+        long estimate;
+        if (units == null) {
+          Integer asked = cx.request.maxOutputTokens();
+          int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);
+          estimate = Charge.of(priced.price(), promptTokens(cx), 0, output, ratio);
+        } else {
+          estimate = charging.unitCost(units.reserve());
+        }
         QuotaLedger.Admission admission = ledger.reserve(snapshot(caller), estimate);
         if (admission instanceof QuotaLedger.Refused refused) {
           return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, (refused.keyLimited() ? "the API key's quota" : "the account's quota")
               + " is not enough for this request: " + cents(refused.remaining()) + " cents left, this request may cost up to "
               + cents(estimate) + " cents");
         }
-        cx.charging = new Charging(priced.price(), ratio, (QuotaLedger.Reserved) admission);
+        cx.charging = new Charging(priced.price(), ratio, (QuotaLedger.Reserved) admission, charging.unit());
         return null;
       }
     }
+  }
+
+  /**
+   * A unit-billed request's price: the first of its price names that has a price for the unit
+   * (e.g. {@code dall-e-3@1024x1792@hd} before {@code dall-e-3}); else the model's own standing.
+   */
+  private PriceBook.Pricing unitPricing(String model, ClientRequest.UnitRequest units) {
+    for (String name : units.priceNames()) {
+      Optional<ModelPrice> price = prices.price(name);
+      if (price.isPresent() && units.unit().price(price.get()) != null) {
+        return new PriceBook.Priced(price.get());
+      }
+    }
+    return prices.pricing(model);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.tollgate.limit.Permit;
 import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.usage.Attribution;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
@@ -41,6 +42,10 @@ public final class RelayContext {
   final WireProtocol protocol;
   /** The caller's workflow, step, execution, source and project headers. */
   Attribution attribution = Attribution.NONE;
+  /** What a request billed by units used (images made, seconds heard); null until known. */
+  BigDecimal billedUnits;
+  /** The units are the gateway's estimate, not a count. */
+  boolean unitsEstimated;
   /** What to do if the client disconnects now: cancel the upstream call in progress. */
   Runnable clientGone;
 

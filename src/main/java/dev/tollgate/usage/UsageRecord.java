@@ -1,5 +1,6 @@
 package dev.tollgate.usage;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,6 +18,8 @@ import java.util.List;
  * @param prices the prices and ratio charged, or null for a model served free
  * @param ownKey served with the caller's own provider key (BYOK)
  * @param attribution the workflow, step, execution, source and project the caller named
+ * @param units what an endpoint that does not sell tokens billed (images, audio seconds,
+ *     characters), or null for a request billed by tokens
  */
 public record UsageRecord(
     String requestId,
@@ -40,12 +43,33 @@ public record UsageRecord(
     long chargeShortfall,
     Prices prices,
     boolean ownKey,
-    Attribution attribution) {
+    Attribution attribution,
+    Units units) {
 
   public UsageRecord {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
     attribution = attribution == null ? Attribution.NONE : attribution;
   }
+
+  /** A request billed by tokens. */
+  public UsageRecord(String requestId, Instant createdAt, long keyId, String modelRequested, String modelUsed,
+      Long channelId, boolean stream, int promptTokens, int completionTokens, boolean tokensEstimated,
+      Integer firstByteMs, int totalMs, int status, String errorCode, List<Attempt> attempts, long userId,
+      int cachedTokens, long cost, long chargeShortfall, Prices prices, boolean ownKey, Attribution attribution) {
+    this(requestId, createdAt, keyId, modelRequested, modelUsed, channelId, stream, promptTokens, completionTokens,
+        tokensEstimated, firstByteMs, totalMs, status, errorCode, attempts, userId, cachedTokens, cost, chargeShortfall,
+        prices, ownKey, attribution, null);
+  }
+
+  /**
+   * What a request of a unit-priced endpoint was billed by.
+   *
+   * @param unit {@code image}, {@code second} or {@code character}
+   * @param quantity how many, exactly (seconds have fractions)
+   * @param estimated the gateway's estimate: the upstream said nothing, and neither did the file
+   * @param unitPrice micro-cents per image, per second, or per million characters
+   */
+  public record Units(String unit, BigDecimal quantity, boolean estimated, long unitPrice) {}
 
   /**
    * The prices a request was charged at, in micro-cents per million tokens, and the ratio applied

@@ -18,7 +18,7 @@ public final class UsageRepository {
       "request_id, created_at, key_id, model_requested, model_used, channel_id, stream, prompt_tokens,"
           + " completion_tokens, tokens_estimated, first_byte_ms, total_ms, status, error_code, attempts, user_id,"
           + " cached_tokens, cost, charge_shortfall, input_price, output_price, cached_input_price, price_ratio, byok,"
-          + " workflow_tag, step, execution_id, source, project";
+          + " workflow_tag, step, execution_id, source, project, billed_unit, billed_quantity, units_estimated, unit_price";
 
   private final Sql sql;
 
@@ -33,7 +33,7 @@ public final class UsageRepository {
       connection.setAutoCommit(false);
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Sql.bind(
               statement,
@@ -65,7 +65,11 @@ public final class UsageRepository {
               r.attribution().step(),
               r.attribution().executionId(),
               r.attribution().source(),
-              r.attribution().project());
+              r.attribution().project(),
+              r.units() == null ? null : r.units().unit(),
+              r.units() == null ? null : r.units().quantity().toPlainString(),
+              r.units() == null ? null : r.units().estimated(),
+              r.units() == null ? null : r.units().unitPrice());
           statement.addBatch();
         }
         statement.executeBatch();
@@ -223,6 +227,13 @@ public final class UsageRepository {
             Sql.nullableLong(row, "cached_input_price"), row.getString("price_ratio")),
         row.getInt("byok") == 1,
         new Attribution(row.getString("workflow_tag"), row.getString("step"), row.getString("execution_id"),
-            row.getString("source"), row.getString("project")));
+            row.getString("source"), row.getString("project")),
+        units(row));
+  }
+
+  private static UsageRecord.Units units(ResultSet row) throws SQLException {
+    String unit = row.getString("billed_unit");
+    return unit == null ? null : new UsageRecord.Units(unit, new java.math.BigDecimal(row.getString("billed_quantity")),
+        row.getInt("units_estimated") == 1, row.getLong("unit_price"));
   }
 }

@@ -49,6 +49,12 @@ final class UsageLogJson {
         .put("status", Outcome.of(r.status(), r.errorCode()).wireName())
         .put("httpStatus", r.status())
         .put("errorCode", r.errorCode());
+    if (r.units() != null) { // an image, audio or speech request: billed by units, not tokens
+      json.putObject("units")
+          .put("unit", r.units().unit())
+          .put("quantity", r.units().quantity())
+          .put("estimated", r.units().estimated());
+    }
     Attribution a = r.attribution();
     return json.put("workflowTag", a.workflowTag())
         .put("step", a.step())
@@ -68,7 +74,7 @@ final class UsageLogJson {
     }
     columns.addAll(List.of("prompt_tokens", "completion_tokens", "cached_tokens", "tokens_estimated", "cost_cents",
         "first_byte_ms", "total_ms", "stream", "status", "http_status", "error_code", "workflow_tag", "step",
-        "execution_id", "source", "project"));
+        "execution_id", "source", "project", "billed_unit", "billed_quantity", "units_estimated"));
     return String.join(",", columns) + "\r\n";
   }
 
@@ -86,7 +92,9 @@ final class UsageLogJson {
     cells.addAll(Arrays.asList(r.promptTokens(), r.completionTokens(), r.cachedTokens(), r.tokensEstimated(),
         Money.microsAsCents(r.cost()).toPlainString(), r.firstByteMs(), r.totalMs(), r.stream(),
         Outcome.of(r.status(), r.errorCode()).wireName(), r.status(), text(r.errorCode()), text(a.workflowTag()),
-        text(a.step()), text(a.executionId()), text(a.source()), text(a.project())));
+        text(a.step()), text(a.executionId()), text(a.source()), text(a.project()),
+        r.units() == null ? null : r.units().unit(), r.units() == null ? null : r.units().quantity().toPlainString(),
+        r.units() == null ? null : r.units().estimated()));
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         csv.append(',');

@@ -2,6 +2,7 @@ package dev.tollgate.provider.azure;
 
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.provider.BaseUrls;
+import dev.tollgate.provider.MediaOperation;
 import dev.tollgate.provider.Provider;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -51,6 +52,11 @@ public final class AzureOpenAiProvider implements Provider {
   @Override
   public Optional<String> embeddingsUrl(String baseUrl, String model) {
     return Optional.of(url(baseUrl, model, "/embeddings"));
+  }
+
+  @Override
+  public Optional<String> mediaUrl(String baseUrl, String model, MediaOperation operation) {
+    return Optional.of(url(baseUrl, model, operation.path()));
   }
 
   private static String url(String baseUrl, String model, String operation) {

@@ -2,6 +2,7 @@ package dev.tollgate.provider.openai;
 
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.provider.BaseUrls;
+import dev.tollgate.provider.MediaOperation;
 import dev.tollgate.provider.Provider;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -31,6 +32,11 @@ public final class OpenAiProvider implements Provider {
   @Override
   public Optional<String> embeddingsUrl(String baseUrl, String model) {
     return Optional.of(apiRoot(baseUrl) + "/embeddings");
+  }
+
+  @Override
+  public Optional<String> mediaUrl(String baseUrl, String model, MediaOperation operation) {
+    return Optional.of(apiRoot(baseUrl) + operation.path());
   }
 
   @Override

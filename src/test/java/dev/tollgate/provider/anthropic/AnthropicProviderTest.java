@@ -2,6 +2,7 @@ package dev.tollgate.provider.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.provider.MediaOperation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,12 @@ class AnthropicProviderTest {
   @Test
   void anthropicHasNoEmbeddings() {
     assertThat(provider.embeddingsUrl("https://api.anthropic.com", "claude")).isEmpty();
+  }
+
+  @Test
+  void anthropicHasNoMediaEndpoints() {
+    for (MediaOperation operation : MediaOperation.values()) {
+      assertThat(provider.mediaUrl("https://api.anthropic.com", "claude", operation)).isEmpty();
+    }
   }
 }

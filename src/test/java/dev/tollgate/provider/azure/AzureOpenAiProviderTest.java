@@ -3,6 +3,7 @@ package dev.tollgate.provider.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.protocol.WireProtocol;
+import dev.tollgate.provider.MediaOperation;
 import dev.tollgate.provider.Providers;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,5 +52,11 @@ class AzureOpenAiProviderTest {
   void embeddingsGoToTheDeploymentsEmbeddingsWithItsVersion() {
     assertThat(azure.embeddingsUrl("https://r.openai.azure.com?api-version=2024-06-01", "emb 3"))
         .contains("https://r.openai.azure.com/openai/deployments/emb%203/embeddings?api-version=2024-06-01");
+  }
+
+  @Test
+  void mediaGoesToTheDeploymentWithItsVersion() {
+    assertThat(azure.mediaUrl("https://r.openai.azure.com?api-version=2024-06-01", "whisper", MediaOperation.TRANSCRIPTIONS))
+        .contains("https://r.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-06-01");
   }
 }

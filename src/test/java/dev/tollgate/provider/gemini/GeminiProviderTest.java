@@ -2,6 +2,7 @@ package dev.tollgate.provider.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.provider.MediaOperation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,12 @@ class GeminiProviderTest {
   void embeddingsAlwaysUseTheBatchCallOfTheModel() {
     assertThat(provider.embeddingsUrl("https://generativelanguage.googleapis.com/v1beta", "models/text-embedding-004"))
         .contains("https://generativelanguage.googleapis.com/v1beta/models/text-embedding-004:batchEmbedContents");
+  }
+
+  @Test
+  void geminiTakesNoOpenAiMediaRequests() {
+    for (MediaOperation operation : MediaOperation.values()) {
+      assertThat(provider.mediaUrl("https://generativelanguage.googleapis.com/v1beta", "imagen", operation)).isEmpty();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.provider.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.provider.MediaOperation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,17 @@ class OpenAiProviderTest {
   void embeddingsSitNextToChatUnderTheApiRoot() {
     assertThat(provider.embeddingsUrl("https://api.openai.com", "text-embedding-3-small"))
         .contains("https://api.openai.com/v1/embeddings");
+  }
+
+  @Test
+  void mediaEndpointsSitUnderTheApiRootToo() {
+    assertThat(provider.mediaUrl("https://api.openai.com/v1", "dall-e-3", MediaOperation.IMAGE_GENERATIONS))
+        .contains("https://api.openai.com/v1/images/generations");
+    assertThat(provider.mediaUrl("https://api.openai.com", "tts-1", MediaOperation.SPEECH))
+        .contains("https://api.openai.com/v1/audio/speech");
+    assertThat(provider.mediaUrl("https://api.openai.com", "whisper-1", MediaOperation.TRANSCRIPTIONS))
+        .contains("https://api.openai.com/v1/audio/transcriptions");
+    assertThat(provider.mediaUrl("https://api.openai.com", "whisper-1", MediaOperation.TRANSLATIONS))
+        .contains("https://api.openai.com/v1/audio/translations");
   }
 }
