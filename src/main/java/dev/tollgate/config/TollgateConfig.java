@@ -129,11 +129,14 @@ public record TollgateConfig(
   /**
    * @param streamKeepaliveSeconds after this long without a byte to a streaming client, the
    *     gateway writes a keepalive (an SSE comment); null means 15, 0 turns keepalives off
+   * @param uploadLimitBytes the most an audio upload (transcriptions, translations) may hold,
+   *     25 MB by default as at OpenAI; a larger one is refused with 413 before it is read
    */
   public record Server(
       String host, int port, long bodyLimitBytes, int shutdownGraceSeconds, int eventLoops,
-      Integer streamKeepaliveSeconds) {
+      Integer streamKeepaliveSeconds, long uploadLimitBytes) {
     public Server {
+      uploadLimitBytes = uploadLimitBytes <= 0 ? 25L * 1024 * 1024 : uploadLimitBytes;
       host = host == null || host.isBlank() ? "0.0.0.0" : host;
       port = port == 0 ? 8080 : port;
       bodyLimitBytes = bodyLimitBytes <= 0 ? 32L * 1024 * 1024 : bodyLimitBytes;
@@ -142,7 +145,11 @@ public record TollgateConfig(
     }
 
     static Server defaults() {
-      return new Server(null, 0, 0, 0, 0, null);
+      return new Server(null, 0, 0, 0, 0, null, 0);
+    }
+
+    public Server withUploadLimitBytes(long value) {
+      return new Server(host, port, bodyLimitBytes, shutdownGraceSeconds, eventLoops, streamKeepaliveSeconds, value);
     }
   }
 

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -134,26 +133,21 @@ final class Admission {
   }
 
   private static GatewayError read(RoutingContext rc, RelayContext cx, Ingress ingress) {
-    String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType != null && !isJson(contentType)) {
-      return GatewayError.invalid(null, "Content-Type must be application/json, not '" + contentType + "'");
+    String contentTypeProblem = ingress.contentTypeProblem(rc.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    if (contentTypeProblem != null) {
+      return GatewayError.invalid(null, contentTypeProblem);
     }
-    Buffer body = rc.body().buffer();
-    if (body == null || body.length() == 0) {
-      return GatewayError.invalid(null, "the request body is empty; send a JSON request");
+    byte[] body = ingress.body(rc);
+    if (body == null || body.length == 0) {
+      return GatewayError.invalid(null, "the request body is empty");
     }
     try {
       cx.attribution = AttributionHeaders.read(rc.request().headers());
-      cx.request = ingress.read(rc, body.getBytes());
+      cx.request = ingress.read(rc, body);
       return null;
     } catch (GatewayError.Failure failure) {
       return failure.error();
     }
-  }
-
-  private static boolean isJson(String contentType) {
-    String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    return type.equals("application/json") || type.endsWith("+json");
   }
 
   /** Ends the request with an error in the client's protocol, and meters it when the key is known. */

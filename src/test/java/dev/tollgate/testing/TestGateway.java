@@ -106,7 +106,7 @@ public final class TestGateway implements AutoCloseable {
   private static TollgateConfig config(Path dataDir, String databaseUrl, int firstByteTimeoutMs, int idleTimeoutMs,
       Integer keepaliveSeconds, TollgateConfig.Protocols protocols, TollgateConfig.Routing routing) {
     return new TollgateConfig(
-        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds),
+        new TollgateConfig.Server("127.0.0.1", MockOpenAiUpstream.freePort(), 64 * 1024, 5, 2, keepaliveSeconds, 0),
         new TollgateConfig.Database(databaseUrl, null, null, 0, 1_000, 0, null),
         new TollgateConfig.Upstream(1_000, firstByteTimeoutMs, idleTimeoutMs, 64),
         new TollgateConfig.Usage(100, 20, 0),
