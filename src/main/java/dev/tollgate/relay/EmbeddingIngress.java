@@ -2,7 +2,6 @@ package dev.tollgate.relay;
 
 import dev.tollgate.protocol.ChatCodec;
 import dev.tollgate.protocol.GatewayError;
-import dev.tollgate.protocol.JsonScan;
 import dev.tollgate.protocol.TopLevelModel;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.embeddings.EmbeddingRequest;
@@ -11,7 +10,6 @@ import dev.tollgate.protocol.embeddings.GeminiEmbeddingPassthrough;
 import dev.tollgate.protocol.embeddings.GeminiEmbeddings;
 import dev.tollgate.protocol.embeddings.OpenAiEmbeddings;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
 
 /**
  * One client embeddings endpoint — OpenAI's {@code /v1/embeddings}, Gemini's {@code :embedContent}
@@ -66,7 +64,7 @@ final class EmbeddingIngress implements Ingress {
   /** The client's own body for an upstream of its protocol, with only the model changed. */
   byte[] sameProtocolBody(Embedding embedding, String upstreamModel) {
     return switch (shape) {
-      case OPENAI -> TopLevelModel.of(withoutBom(embedding.body())).upstreamBody(upstreamModel);
+      case OPENAI -> TopLevelModel.of(embedding.body()).upstreamBody(upstreamModel);
       case GEMINI_SINGLE -> GeminiEmbeddingPassthrough.batchOfOne(embedding.body(), upstreamModel);
       case GEMINI_BATCH -> GeminiEmbeddingPassthrough.renamed(embedding.body(), embedding.request().model(), upstreamModel);
     };
@@ -106,11 +104,5 @@ final class EmbeddingIngress implements Ingress {
   @Override
   public int errorStatus(GatewayError error) {
     return errors.status(error);
-  }
-
-  /** The model edit scans from the object's first byte. */
-  private static byte[] withoutBom(byte[] body) {
-    int bom = JsonScan.bomLength(body);
-    return bom == 0 ? body : Arrays.copyOfRange(body, bom, body.length);
   }
 }

@@ -140,6 +140,15 @@ public final class MockOpenAiUpstream extends MockServer {
     response.setStatusCode(400).end("{\"error\":{\"message\":\"mock: bad json\"}}");
   }
 
+  @Override
+  void routeUpload(HttpServerRequest request, byte[] body) {
+    if (request.path().endsWith("/audio/transcriptions") || request.path().endsWith("/audio/translations")) {
+      MockMedia.transcription(request.response(), body);
+    } else {
+      request.response().setStatusCode(404).end();
+    }
+  }
+
   /** The resource endpoint an {@code azure-openai} channel takes: deployments answer under it. */
   public String azureEndpoint() {
     return origin();
@@ -149,6 +158,14 @@ public final class MockOpenAiUpstream extends MockServer {
   void route(HttpServerRequest request, JsonNode json) {
     if (request.path().equals("/v1/embeddings") || request.path().endsWith("/embeddings")) {
       MockEmbeddings.openAi(request.response(), json);
+      return;
+    }
+    if (request.path().endsWith("/images/generations")) {
+      MockMedia.images(request.response(), json);
+      return;
+    }
+    if (request.path().endsWith("/audio/speech")) {
+      MockMedia.speech(vertx, request.response(), json);
       return;
     }
     if (!request.path().equals("/v1/chat/completions") && !AZURE_DEPLOYMENT.matcher(request.path()).matches()) {

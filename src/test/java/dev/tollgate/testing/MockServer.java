@@ -35,6 +35,13 @@ abstract class MockServer implements AutoCloseable {
   /** Reads and records a request, then lets the mock answer it. */
   private void receive(HttpServerRequest request) {
     request.body().onSuccess(body -> {
+      String contentType = request.getHeader("content-type");
+      if (contentType != null && contentType.startsWith("multipart/form-data")) {
+        received.add(new MockOpenAiUpstream.Received(
+            request.path(), request.getHeader(authHeader()), null, body.getBytes(), headers(request), request.query()));
+        routeUpload(request, body.getBytes());
+        return;
+      }
       JsonNode json;
       try {
         json = JSON.readTree(body.getBytes());
@@ -55,6 +62,11 @@ abstract class MockServer implements AutoCloseable {
   abstract void notJson(HttpServerResponse response);
 
   abstract void route(HttpServerRequest request, JsonNode json);
+
+  /** A multipart upload (audio); refused unless the mock takes uploads. */
+  void routeUpload(HttpServerRequest request, byte[] body) {
+    notJson(request.response());
+  }
 
   /** {@code http://127.0.0.1:PORT}, without any path. */
   String origin() {
