@@ -51,6 +51,7 @@ public final class TopLevelMerge {
         parser.nextToken();
         int start = (int) parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
+        parser.finishToken(); // a string is read lazily: without this its end would be its opening quote
         int end = (int) parser.currentLocation().getByteOffset();
         if (members.containsKey(name)) {
           present.add(name);

@@ -33,6 +33,14 @@ class TopLevelMergeTest {
   }
 
   @Test
+  void aStringValueIsReplacedWhole() {
+    // Jackson reads strings lazily; an end taken before the string was read cut it after its quote.
+    assertThat(merge("{\"model\":\"dall-e-3\",\"reasoning_effort\":\"low\",\"n\":2}",
+        Map.of("model", "\"gpt-image-1\"", "reasoning_effort", "\"high\"")))
+        .isEqualTo("{\"model\":\"gpt-image-1\",\"reasoning_effort\":\"high\",\"n\":2}");
+  }
+
+  @Test
   void appendsMembersTheBodyLacksInTheirOrder() {
     Map<String, String> members = new LinkedHashMap<>();
     members.put("top_k", "5");
