@@ -270,7 +270,7 @@ public final class App implements AutoCloseable {
           providerKeyRoutes, priceRoutes, walletRoutes, planRoutes, usageLogRoutes, budgetRoutes,
           new ChannelAdminRoutes(loop, stores.channels(), catalog, providers,
               new ChannelTester(loop, client, providers, codecs, timeouts), channelHealth)));
-      return HttpApi.router(loop, config.server().bodyLimitBytes(), chat, models, databaseMonitor::isUp, admin, metrics);
+      return HttpApi.router(loop, config.server().bodyLimitBytes(), config.server().uploadLimitBytes(), chat, models, databaseMonitor::isUp, admin, metrics);
     };
 
     HttpServerOptions serverOptions = new HttpServerOptions()

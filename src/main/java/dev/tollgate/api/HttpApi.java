@@ -5,6 +5,7 @@ import dev.tollgate.protocol.ErrorCode;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.relay.Relays;
+import dev.tollgate.relay.UploadBody;
 import dev.tollgate.relay.ModelList;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -28,7 +29,7 @@ public final class HttpApi {
 
   /** The gateway's routes for one event loop. */
   public static Handler<HttpServerRequest> router(
-      Vertx vertx, long bodyLimitBytes, Relays relays, ModelList models, BooleanSupplier databaseUp, ManagementApi admin,
+      Vertx vertx, long bodyLimitBytes, long uploadLimitBytes, Relays relays, ModelList models, BooleanSupplier databaseUp, ManagementApi admin,
       PrometheusMeterRegistry metrics) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setHandleFileUploads(false);
@@ -44,6 +45,15 @@ public final class HttpApi {
     }
     for (String path : new String[] {"/v1/embeddings", "/embeddings"}) {
       router.post(path).handler(body).handler(relays.embeddings()::handle);
+    }
+    for (String prefix : new String[] {"/v1", ""}) {
+      router.post(prefix + "/images/generations").handler(body).handler(relays.images()::handle);
+      router.post(prefix + "/audio/speech").handler(body).handler(relays.speech()::handle);
+      // Audio files: read once, up to their own limit, by UploadBody rather than the JSON body handler.
+      router.post(prefix + "/audio/transcriptions").handler(new UploadBody(uploadLimitBytes))
+          .handler(relays.transcriptions()::handle);
+      router.post(prefix + "/audio/translations").handler(new UploadBody(uploadLimitBytes))
+          .handler(relays.translations()::handle);
     }
     relays.anthropicTokens().ifPresent(tokens -> {
       for (String path : new String[] {"/v1/messages/count_tokens", "/messages/count_tokens"}) {

@@ -1,6 +1,7 @@
 package dev.tollgate.relay;
 
 import dev.tollgate.protocol.GatewayError;
+import dev.tollgate.protocol.Usage;
 import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.openai.OpenAiErrors;
 import dev.tollgate.provider.MediaOperation;
@@ -22,8 +23,12 @@ interface MediaIngress<R> extends Ingress {
   /** A decoded request and the bytes it came in, waiting for the relay in the routing context. */
   record Stashed<R>(R request, byte[] body) {}
 
-  /** What a request used, for billing. */
-  record Delivered(BigDecimal units, boolean estimated) {}
+  /**
+   * What a request used, for billing.
+   *
+   * @param tokens the upstream's token counts when it gave some (kept on record; the bill is by the unit), or null
+   */
+  record Delivered(BigDecimal units, boolean estimated, Usage tokens) {}
 
   MediaOperation operation();
 

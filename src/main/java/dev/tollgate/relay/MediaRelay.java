@@ -146,8 +146,8 @@ public final class MediaRelay<R> {
       bill(cx, delivered);
       HttpServerResponse response = rc.response();
       // Metered before the answer goes out: whatever a client has received is on record.
-      metering.record(cx, response.closed() ? UpstreamOutcomes.CLIENT_CLOSED : status, null, NO_TOKENS, true,
-          Metering.NOTHING);
+      metering.record(cx, response.closed() ? UpstreamOutcomes.CLIENT_CLOSED : status, null,
+          delivered.tokens() == null ? NO_TOKENS : delivered.tokens(), true, Metering.NOTHING);
       if (!response.closed()) {
         response.setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, contentType == null ? ingress.fallbackContentType(request) : contentType)

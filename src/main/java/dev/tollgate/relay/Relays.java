@@ -5,6 +5,10 @@ import dev.tollgate.protocol.WireProtocol;
 import dev.tollgate.protocol.anthropic.AnthropicPassthrough;
 import dev.tollgate.protocol.gemini.GeminiPassthrough;
 import dev.tollgate.provider.anthropic.AnthropicProvider;
+import dev.tollgate.protocol.media.ImageRequest;
+import dev.tollgate.protocol.media.SpeechRequest;
+import dev.tollgate.protocol.media.TranscriptionRequest;
+import dev.tollgate.provider.MediaOperation;
 import dev.tollgate.provider.Providers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -23,6 +27,10 @@ import java.util.function.Function;
  * @param embeddings OpenAI's {@code /v1/embeddings}
  * @param geminiEmbedContent Gemini's {@code :embedContent}, with a Gemini codec
  * @param geminiBatchEmbedContents Gemini's {@code :batchEmbedContents}, with a Gemini codec
+ * @param images OpenAI's {@code /v1/images/generations}
+ * @param speech OpenAI's {@code /v1/audio/speech}
+ * @param transcriptions OpenAI's {@code /v1/audio/transcriptions}
+ * @param translations OpenAI's {@code /v1/audio/translations}
  */
 public record Relays(
     ChatRelay openAi,
@@ -32,7 +40,11 @@ public record Relays(
     Optional<TokenCount> geminiTokens,
     EmbeddingRelay embeddings,
     Optional<EmbeddingRelay> geminiEmbedContent,
-    Optional<EmbeddingRelay> geminiBatchEmbedContents) {
+    Optional<EmbeddingRelay> geminiBatchEmbedContents,
+    MediaRelay<ImageRequest> images,
+    MediaRelay<SpeechRequest> speech,
+    MediaRelay<TranscriptionRequest> transcriptions,
+    MediaRelay<TranscriptionRequest> translations) {
 
   /** The path parameter the Gemini route puts {@code model:action} in. */
   public static final String GEMINI_TARGET = "target";
@@ -67,6 +79,10 @@ public record Relays(
         gemini.map(tokens),
         embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.OPENAI, openAiCodec)),
         geminiCodec.map(codec -> embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.GEMINI_SINGLE, codec))),
-        geminiCodec.map(codec -> embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.GEMINI_BATCH, codec))));
+        geminiCodec.map(codec -> embeddings.apply(new EmbeddingIngress(EmbeddingIngress.Shape.GEMINI_BATCH, codec))),
+        new MediaRelay<>(new ImageIngress(), admission, vertx, client, providers, timeouts),
+        new MediaRelay<>(new SpeechIngress(), admission, vertx, client, providers, timeouts),
+        new MediaRelay<>(new TranscriptionIngress(MediaOperation.TRANSCRIPTIONS), admission, vertx, client, providers, timeouts),
+        new MediaRelay<>(new TranscriptionIngress(MediaOperation.TRANSLATIONS), admission, vertx, client, providers, timeouts));
   }
 }

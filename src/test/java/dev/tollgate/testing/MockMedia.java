@@ -69,22 +69,36 @@ public final class MockMedia {
     return bytes;
   }
 
+  private static volatile java.util.concurrent.CountDownLatch heldSpeech = new java.util.concurrent.CountDownLatch(1);
+
+  /** Lets {@code tts-held} send the rest of its audio; the next one waits again. */
+  public static void releaseHeldSpeech() {
+    java.util.concurrent.CountDownLatch held = heldSpeech;
+    heldSpeech = new java.util.concurrent.CountDownLatch(1);
+    held.countDown();
+  }
+
   static void speech(Vertx vertx, HttpServerResponse response, JsonNode request) {
     String format = request.path("response_format").asText("mp3");
     byte[] audio = speech(request.path("input").asText());
     response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/mpeg").setChunked(true);
-    sendChunk(vertx, response, audio, 0);
+    // tts-held sends its first chunk, then waits for the test before the rest.
+    sendChunk(vertx, response, audio, 0, request.path("model").asText().equals("tts-held") ? heldSpeech : null);
   }
 
-  private static void sendChunk(Vertx vertx, HttpServerResponse response, byte[] audio, int index) {
+  private static void sendChunk(
+      Vertx vertx, HttpServerResponse response, byte[] audio, int index, java.util.concurrent.CountDownLatch hold) {
     if (response.closed()) {
       return;
     }
     response.write(Buffer.buffer().appendBytes(audio, index * SPEECH_CHUNK_BYTES, SPEECH_CHUNK_BYTES));
     if (index + 1 == SPEECH_CHUNKS) {
       response.end();
+    } else if (hold != null && index == 0) {
+      vertx.executeBlocking(() -> hold.await(10, java.util.concurrent.TimeUnit.SECONDS))
+          .onComplete(done -> sendChunk(vertx, response, audio, index + 1, hold));
     } else {
-      vertx.setTimer(20, id -> sendChunk(vertx, response, audio, index + 1));
+      vertx.setTimer(20, id -> sendChunk(vertx, response, audio, index + 1, hold));
     }
   }
 
