@@ -20,6 +20,9 @@ public final class UploadBody implements Handler<RoutingContext> {
 
   static final String KEY = "tollgate.upload";
 
+  /** How long a refused upload's connection stays open so the client reads the 413 (its bytes are dropped). */
+  private static final long LINGER_MS = 1_000;
+
   private final long limitBytes;
 
   public UploadBody(long limitBytes) {
@@ -99,14 +102,24 @@ public final class UploadBody implements Handler<RoutingContext> {
     }
   }
 
+  /**
+   * Answers 413 and closes the connection after a short linger, dropping whatever still arrives
+   * meanwhile (as nginx's lingering close does): closing at once, with the client's bytes unread,
+   * would make the kernel reset the connection, and the client could lose the answer.
+   */
   private void refuse(RoutingContext rc) {
     GatewayError error = GatewayError.of(ErrorCode.REQUEST_TOO_LARGE,
         "the upload is larger than the " + limitBytes + "-byte limit (server.upload_limit_bytes)");
+    HttpServerRequest request = rc.request();
+    request.handler(dropped -> {});
+    request.endHandler(null);
+    Runnable close = () -> request.connection().close();
     rc.response()
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, "close")
         .end(Buffer.buffer(OpenAiErrors.body(error)))
-        .onComplete(done -> rc.request().connection().close());
+        .onComplete(done -> rc.vertx().setTimer(LINGER_MS, id -> close.run()));
+    request.resume();
   }
 }
