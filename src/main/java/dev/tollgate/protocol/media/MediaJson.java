@@ -1,17 +1,13 @@
 package dev.tollgate.protocol.media;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tollgate.protocol.GatewayError;
-import dev.tollgate.protocol.JsonScan;
+import dev.tollgate.protocol.JsonBodies;
 import java.io.IOException;
 
 /**
@@ -22,12 +18,7 @@ import java.io.IOException;
 final class MediaJson {
 
   /** The same limits as the other codecs: the body limit is the real bound, and no source is quoted in errors. */
-  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-          .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final JsonMapper MAPPER = JsonBodies.newMapper();
 
   /** For one value inside a stream being read: the trailing-token check belongs to whole bodies only. */
   private static final ObjectReader VALUE_READER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -36,25 +27,12 @@ final class MediaJson {
 
   /** A client's body as a JSON object, or a 400 naming what is wrong with it. */
   static JsonNode requestObject(byte[] body) {
-    JsonNode root;
-    try {
-      int start = JsonScan.bomLength(body);
-      root = MAPPER.readTree(body, start, body.length - start);
-    } catch (JsonProcessingException e) {
-      throw MediaFailures.invalid(null, "the request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw MediaFailures.invalid(null, "the request body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw MediaFailures.invalid(null, "the request body must be a JSON object");
-    }
-    return root;
+    return JsonBodies.requestObject(MAPPER, body);
   }
 
   /** A field's value, or null when absent or JSON null: OpenAI's SDKs send null for "not given". */
   static JsonNode field(JsonNode object, String name) {
-    JsonNode value = object.get(name);
-    return value == null || value.isNull() ? null : value;
+    return JsonBodies.field(object, name);
   }
 
   /** A required non-blank string field, or a 400 naming it. */
@@ -96,8 +74,7 @@ final class MediaJson {
   }
 
   static JsonParser parser(byte[] body) throws IOException {
-    int start = JsonScan.bomLength(body);
-    return MAPPER.getFactory().createParser(body, start, body.length - start);
+    return JsonBodies.parser(MAPPER, body);
   }
 
   /** The value the parser stands on, as a tree (an upstream's small {@code error} object). */
@@ -171,10 +148,6 @@ final class MediaJson {
   }
 
   static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int cut = message.indexOf('\n');
-    return cut < 0 ? message : message.substring(0, cut);
+    return JsonBodies.firstLine(message);
   }
 }
