@@ -83,15 +83,23 @@ public final class TopLevelMerge {
         out.write(',');
       }
       comma = true;
-      byte[] key = JsonStringEncoder.getInstance().quoteAsUTF8(name);
-      out.write('"');
+      byte[] key = string(name);
       out.write(key, 0, key.length);
-      out.write('"');
       out.write(':');
       byte[] value = members.get(name);
       out.write(value, 0, value.length);
     }
     out.write(body, closingBrace, body.length - closingBrace);
     return out.toByteArray();
+  }
+
+  /** A text as a JSON string value (quoted and escaped, UTF-8), e.g. a member to merge. */
+  public static byte[] string(String text) {
+    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+    byte[] quoted = new byte[escaped.length + 2];
+    quoted[0] = '"';
+    System.arraycopy(escaped, 0, quoted, 1, escaped.length);
+    quoted[quoted.length - 1] = '"';
+    return quoted;
   }
 }

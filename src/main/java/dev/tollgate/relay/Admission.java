@@ -150,6 +150,22 @@ final class Admission {
     }
   }
 
+  /**
+   * The next channel to try, or null when the request is over: the client left (metered), or no
+   * channel is left to try ({@code last} or the deadline's error told, in the client's protocol).
+   */
+  Channel nextChannel(RoutingContext rc, RelayContext cx, Ingress ingress, GatewayError last) {
+    if (rc.response().closed()) {
+      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
+      return null;
+    }
+    Channel channel = cx.attempts.next();
+    if (channel == null) {
+      reject(rc, cx, ingress, cx.attempts.finalError(last));
+    }
+    return channel;
+  }
+
   /** Ends the request with an error in the client's protocol, and meters it when the key is known. */
   void reject(RoutingContext rc, RelayContext cx, Ingress ingress, GatewayError error) {
     HttpServerResponse response = rc.response();

@@ -89,13 +89,8 @@ public final class ChatRelay {
    * attempts and the deadline {@link Attempts} allows.
    */
   private void attempt(RoutingContext rc, RelayContext cx, GatewayError last) {
-    if (rc.response().closed()) {
-      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
-      return;
-    }
-    Channel channel = cx.attempts.next();
+    Channel channel = admission.nextChannel(rc, cx, ingress, last);
     if (channel == null) {
-      reject(rc, cx, cx.attempts.finalError(last));
       return;
     }
     Optional<Provider> provider = providers.find(channel.type());

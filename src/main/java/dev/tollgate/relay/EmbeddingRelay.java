@@ -68,13 +68,8 @@ public final class EmbeddingRelay {
   }
 
   private void attempt(RoutingContext rc, RelayContext cx, EmbeddingIngress.Embedding embedding, GatewayError last) {
-    if (rc.response().closed()) {
-      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
-      return;
-    }
-    Channel channel = cx.attempts.next();
+    Channel channel = admission.nextChannel(rc, cx, ingress, last);
     if (channel == null) {
-      reject(rc, cx, cx.attempts.finalError(last));
       return;
     }
     String upstreamModel = channel.upstreamModel(cx.request.model());
@@ -102,15 +97,14 @@ public final class EmbeddingRelay {
       return;
     }
     MultiMap headers = UpstreamHeaders.forChannel(provider.get(), channel, "application/json", Map.of());
-    exchange(cx, url.get(), headers, bodies).onComplete(done -> {
-      List<Reply> replies = done.result();
-      Reply culprit = replies.stream().filter(reply -> !reply.ok()).findFirst().orElse(null);
+    exchange(cx, url.get(), headers, bodies).onSuccess(done -> {
+      Reply culprit = done.failure();
       if (culprit == null) {
-        answer(rc, cx, embedding, upstreamProtocol, sameProtocol, replies);
+        answer(rc, cx, embedding, upstreamProtocol, sameProtocol, done.replies());
       } else if (culprit.failure() != null) {
         attempt(rc, cx, embedding, UpstreamOutcomes.callFailed(rc, cx, culprit.call(), culprit.failure()));
       } else {
-        upstreamError(rc, cx, embedding, culprit, sameProtocol && replies.size() == 1);
+        upstreamError(rc, cx, embedding, culprit, sameProtocol && bodies.size() == 1);
       }
     });
   }
@@ -127,22 +121,20 @@ public final class EmbeddingRelay {
 
   /**
    * Sends every body at once and completes when all have answered. The first to fail stops the
-   * others: their answers could not be used. Replies are in body order, with the failures marked.
+   * others (their answers could not be used) and is the exchange's outcome.
    */
-  private Future<List<Reply>> exchange(RelayContext cx, String url, MultiMap headers, List<byte[]> bodies) {
+  private Future<Exchange> exchange(RelayContext cx, String url, MultiMap headers, List<byte[]> bodies) {
     UpstreamTimeouts limits = timeouts.forChannel(cx.channel.timeouts()).firstByteAtMost(cx.attempts.remainingMs());
     List<UpstreamCall> calls = new ArrayList<>(bodies.size());
     for (int i = 0; i < bodies.size(); i++) {
       calls.add(new UpstreamCall(vertx, limits));
     }
     cx.clientGone = () -> calls.forEach(UpstreamCall::cancel);
-    Reply[] replies = new Reply[bodies.size()];
-    boolean[] stopped = {false};
-    List<Future<Void>> done = new ArrayList<>(bodies.size());
+    List<Future<Reply>> replies = new ArrayList<>(bodies.size());
+    Reply[] firstFailure = {null};
     for (int i = 0; i < bodies.size(); i++) {
-      int index = i;
       UpstreamCall call = calls.get(i);
-      done.add(call.send(client, url, headers, bodies.get(i))
+      replies.add(call.send(client, url, headers, bodies.get(i))
           .compose(upstream -> {
             cx.markFirstByte();
             return upstream.body().map(body -> new Reply(call, upstream, body.getBytes(), null));
@@ -150,29 +142,22 @@ public final class EmbeddingRelay {
           .recover(err -> Future.succeededFuture(new Reply(call, null, null, err)))
           .map(reply -> {
             call.finish();
-            // The first failure is the one that counts; the calls it stops fail as cancelled.
-            replies[index] = stopped[0] && reply.failure() != null ? null : reply;
-            if (!reply.ok() && !stopped[0]) {
-              stopped[0] = true;
+            if (!reply.ok() && firstFailure[0] == null) { // the calls it stops fail as cancelled: not the cause
+              firstFailure[0] = reply;
               calls.forEach(other -> {
                 if (other != call) {
                   other.cancel();
                 }
               });
             }
-            return null;
+            return reply;
           }));
     }
-    return Future.join(done).transform(ignored -> {
-      List<Reply> ordered = new ArrayList<>(replies.length);
-      for (Reply reply : replies) {
-        if (reply != null) {
-          ordered.add(reply);
-        }
-      }
-      return Future.succeededFuture(ordered);
-    });
+    return Future.join(replies).map(ignored -> new Exchange(replies.stream().map(Future::result).toList(), firstFailure[0]));
   }
+
+  /** Every call's reply, in body order, and the failure that decided the exchange (null when none failed). */
+  private record Exchange(List<Reply> replies, Reply failure) {}
 
   /** Every call answered 2xx: read the answers, tell the client, meter. */
   private void answer(RoutingContext rc, RelayContext cx, EmbeddingIngress.Embedding embedding,

@@ -1,6 +1,5 @@
 package dev.tollgate.relay;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.tollgate.billing.BillingUnit;
 import dev.tollgate.protocol.GatewayError;
 import dev.tollgate.protocol.TopLevelMerge;
@@ -40,12 +39,7 @@ final class ImageIngress implements MediaIngress<ImageRequest> {
   /** Set, not renamed: a body may name no model (OpenAI then takes dall-e-2), and a mapping must still reach the upstream. */
   @Override
   public byte[] upstreamBody(ImageRequest request, byte[] clientBody, String upstreamModel) {
-    byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(upstreamModel);
-    byte[] value = new byte[quoted.length + 2];
-    value[0] = '"';
-    System.arraycopy(quoted, 0, value, 1, quoted.length);
-    value[value.length - 1] = '"';
-    return TopLevelMerge.merge(clientBody, Map.of("model", value));
+    return TopLevelMerge.merge(clientBody, Map.of("model", TopLevelMerge.string(upstreamModel)));
   }
 
   /** The images the answer holds: an upstream may make fewer than asked, and those are not charged. */

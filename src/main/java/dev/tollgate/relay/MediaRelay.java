@@ -60,13 +60,8 @@ public final class MediaRelay<R> {
   }
 
   private void attempt(RoutingContext rc, RelayContext cx, R request, byte[] clientBody, GatewayError last) {
-    if (rc.response().closed()) {
-      metering.record(cx, UpstreamOutcomes.CLIENT_CLOSED, null, null, false, Metering.NOTHING);
-      return;
-    }
-    Channel channel = cx.attempts.next();
+    Channel channel = admission.nextChannel(rc, cx, ingress, last);
     if (channel == null) {
-      reject(rc, cx, cx.attempts.finalError(last));
       return;
     }
     String upstreamModel = channel.upstreamModel(cx.request.model());

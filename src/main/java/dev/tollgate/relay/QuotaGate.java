@@ -74,14 +74,13 @@ public final class QuotaGate {
           return GatewayError.of(ErrorCode.QUOTA_EXCEEDED, overBudget.get());
         }
         BigDecimal ratio = cx.ownKeys ? caller.group().priceRatio().multiply(ownKeyFeeRatio) : caller.group().priceRatio();
-        Charging charging = new Charging(priced.price(), ratio, null, units == null ? null : units.unit());
         long estimate;
         if (units == null) {
           Integer asked = cx.request.maxOutputTokens();
           int output = asked == null ? reserveOutputTokens : Math.min(asked, reserveOutputTokens);
           estimate = Charge.of(priced.price(), promptTokens(cx), 0, output, ratio);
         } else {
-          estimate = charging.unitCost(units.reserve());
+          estimate = units.unit().cost(units.unit().price(priced.price()), units.reserve(), ratio);
         }
         QuotaLedger.Admission admission = ledger.reserve(snapshot(caller), estimate);
         if (admission instanceof QuotaLedger.Refused refused) {
@@ -89,7 +88,7 @@ public final class QuotaGate {
               + " is not enough for this request: " + cents(refused.remaining()) + " cents left, this request may cost up to "
               + cents(estimate) + " cents");
         }
-        cx.charging = new Charging(priced.price(), ratio, (QuotaLedger.Reserved) admission, charging.unit());
+        cx.charging = new Charging(priced.price(), ratio, (QuotaLedger.Reserved) admission, units == null ? null : units.unit());
         return null;
       }
     }
